@@ -1,0 +1,660 @@
+//! THE connection state machine (connection layer, RFC 6455 §5–§7), one for
+//! both roles. Everything that affects the state of a connection after the
+//! opening handshake lives in this file.
+//!
+//! # Rules
+//!
+//! 1. **Bytes in, one event out.** [`Connection::recv`] takes the caller's
+//!    buffer of received bytes, uses a prefix of it and reports at most one
+//!    [`Event`]. Payloads are unmasked in place and lent out as slices of that
+//!    buffer. A frame header, and a whole control frame, are only consumed
+//!    once complete ([`MIN_RECV_BUFFER`] bytes always suffice); data payloads
+//!    are handed out in whatever pieces are available, so a message of any
+//!    size streams through a small buffer.
+//! 2. **The header is judged before its payload is read.** Reserved opcodes,
+//!    control-frame rules and length encoding (by the decoder), RSV bits,
+//!    the mask direction for the role (§5.1), message sequencing (§5.4) and
+//!    the frame, message and fragment-count limits of [`Config`] are all
+//!    checked on the header alone. Nothing is ever reserved from a declared
+//!    length.
+//! 3. **Text is validated as it streams** (§8.1), fail-fast, across frame and
+//!    fragment boundaries; a message may not end inside a code point.
+//! 4. **Control frames may arrive between fragments** (§5.4) and do not
+//!    disturb the message in progress.
+//! 5. **What must be sent goes to one fixed slot.** An automatic Pong
+//!    (§5.5.2; only the latest Ping is answered, §5.5.3), the echo of the
+//!    peer's Close (§5.5.1), or the Close that fails the connection. A Close
+//!    displaces a Pong; nothing displaces a Close. The caller drains the
+//!    slot with [`Connection::write_pending`].
+//! 6. **Closing handshake.** Open → (we send Close) CloseSent → (peer's
+//!    Close) Closed; or Open → (peer's Close) CloseReceived → (echo drained)
+//!    Closed. After our Close nothing more is sent (§5.5.1); after the
+//!    peer's Close further input is discarded (§1.4: the peer may send no
+//!    more frames). Once Closed, the server closes TCP first (§7.1.1).
+//! 7. **Failure is final.** A [`ProtocolError`] moves the connection to
+//!    Failed: the Close carrying its code (§7.4.1) is queued (unless our
+//!    Close already went out) and every later `recv` returns the same error.
+//! 8. **Usage errors change nothing.** A send that cannot be done returns a
+//!    [`UsageError`] with the output buffer and the state untouched.
+
+use crate::close::{CloseCode, ClosePayload};
+use crate::config::Config;
+use crate::error::{Error, ProtocolError, UsageError};
+use crate::event::{DataKind, Event, Recv};
+use crate::frame::{self, Decoded, FrameHeader, MAX_CONTROL_PAYLOAD, OpCode};
+use crate::mask::apply_mask;
+use crate::role::Role;
+use crate::utf8::Utf8Validator;
+
+/// A receive buffer of this size always makes progress: it holds the
+/// largest control frame (2-byte header, 4-byte mask, 125 bytes).
+pub const MIN_RECV_BUFFER: usize = 2 + 4 + MAX_CONTROL_PAYLOAD;
+
+/// The largest frame [`Connection::write_pending`] writes (a masked control
+/// frame with 125 bytes of payload).
+pub const MAX_PENDING_FRAME: usize = MIN_RECV_BUFFER;
+
+/// Where the connection is in its life (rule 6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum State {
+    /// Data flows both ways.
+    Open,
+    /// We sent Close; still receiving until the peer's Close.
+    CloseSent,
+    /// The peer sent Close; our echo is pending (or the caller's own Close).
+    CloseReceived,
+    /// Both Closes went out: the closing handshake is complete.
+    Closed,
+    /// A protocol error failed the connection (rule 7).
+    Failed,
+}
+
+/// The frame whose payload is being received.
+#[derive(Clone, Copy, Debug)]
+struct InFrame {
+    /// Payload bytes still to come.
+    remaining: u64,
+    /// The masking key, if masked.
+    mask: Option<[u8; 4]>,
+    /// Key byte for the next payload byte.
+    phase: u8,
+    /// FIN of this frame.
+    fin: bool,
+}
+
+/// The data message being received.
+#[derive(Clone, Copy, Debug)]
+struct InMessage {
+    kind: DataKind,
+    /// Sum of the declared lengths of its frames so far.
+    len: u64,
+    /// Frames so far.
+    fragments: u32,
+}
+
+/// The "must send" slot (rule 5): a control frame's opcode and payload.
+#[derive(Clone, Copy, Debug)]
+struct Pending {
+    opcode: OpCode,
+    len: u8,
+    payload: [u8; MAX_CONTROL_PAYLOAD],
+}
+
+/// A WebSocket connection after the opening handshake, for either role.
+///
+/// Created directly for framing-only use (the handshake was done by
+/// http.sys, IIS, WinHTTP or another HTTP stack), or after `handshake`.
+#[derive(Clone, Debug)]
+pub struct Connection {
+    role: Role,
+    config: Config,
+    close_sent: bool,
+    close_received: bool,
+    failed: Option<ProtocolError>,
+    rx_frame: Option<InFrame>,
+    rx_message: Option<InMessage>,
+    utf8: Utf8Validator,
+    tx_message: Option<DataKind>,
+    pending: Option<Pending>,
+    activity: bool,
+}
+
+impl Connection {
+    /// A new, open connection.
+    #[must_use]
+    pub const fn new(role: Role, config: Config) -> Self {
+        Self {
+            role,
+            config,
+            close_sent: false,
+            close_received: false,
+            failed: None,
+            rx_frame: None,
+            rx_message: None,
+            utf8: Utf8Validator::new(),
+            tx_message: None,
+            pending: None,
+            activity: false,
+        }
+    }
+
+    /// Our role.
+    #[must_use]
+    pub const fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The limits and options in force.
+    #[must_use]
+    pub const fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Where the connection is (rule 6).
+    #[must_use]
+    pub const fn state(&self) -> State {
+        match (self.failed, self.close_sent, self.close_received) {
+            (Some(_), ..) => State::Failed,
+            (None, true, true) => State::Closed,
+            (None, true, false) => State::CloseSent,
+            (None, false, true) => State::CloseReceived,
+            (None, false, false) => State::Open,
+        }
+    }
+
+    /// The protocol error that failed the connection, if any.
+    #[must_use]
+    pub const fn error(&self) -> Option<ProtocolError> {
+        self.failed
+    }
+
+    /// Nothing more will be sent or received: the closing handshake is
+    /// complete, or the connection failed, and the pending slot is empty.
+    /// Time to close the transport.
+    #[must_use]
+    pub const fn is_finished(&self) -> bool {
+        self.pending.is_none() && matches!(self.state(), State::Closed | State::Failed)
+    }
+
+    /// Whether a frame waits in the "must send" slot (rule 5).
+    #[must_use]
+    pub const fn has_pending(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Whether any input was consumed since the last call (for keep-alive).
+    pub fn take_activity(&mut self) -> bool {
+        core::mem::take(&mut self.activity)
+    }
+
+    /// Processes received bytes (rule 1).
+    ///
+    /// Returns how many bytes of `input` were used and at most one event.
+    /// The caller drops the used prefix and calls again (with more bytes
+    /// appended when [`Recv::needs_input`]).
+    ///
+    /// # Errors
+    /// [`Error::Protocol`] when the peer broke the protocol: the connection
+    /// is failed (rule 7) and the Close to send is pending.
+    pub fn recv<'a>(&mut self, input: &'a mut [u8]) -> Result<Recv<'a>, Error> {
+        if let Some(e) = self.failed {
+            return Err(e.into());
+        }
+        if self.close_received {
+            return Ok(Recv {
+                consumed: input.len(),
+                event: None,
+            });
+        }
+        let result = match self.rx_frame {
+            Some(frame) => self.recv_payload(input, frame),
+            None => self.recv_frame(input),
+        };
+        match result {
+            Ok(recv) => {
+                self.activity |= recv.consumed != 0;
+                Ok(recv)
+            }
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    /// Fails the connection with `error` (rule 7), for callers that detect a
+    /// violation themselves (e.g. a reassembly buffer overflow, 1009).
+    /// Returns the error to propagate.
+    pub fn fail(&mut self, error: ProtocolError) -> Error {
+        if self.failed.is_none() {
+            self.failed = Some(error);
+            if !self.close_sent {
+                let close = ClosePayload {
+                    code: error.close_code(),
+                    reason: error.as_str(),
+                };
+                self.queue_close(&close);
+            }
+        }
+        error.into()
+    }
+
+    /// Writes the pending frame (rule 5) into `out` and empties the slot;
+    /// returns its length, 0 when nothing is pending. A client masks it with
+    /// `mask_key`; a server ignores the key.
+    ///
+    /// # Errors
+    /// [`UsageError::BufferTooSmall`] ([`MAX_PENDING_FRAME`] always fits);
+    /// the frame stays pending.
+    pub fn write_pending(&mut self, mask_key: [u8; 4], out: &mut [u8]) -> Result<usize, Error> {
+        let Some(p) = &self.pending else {
+            return Ok(0);
+        };
+        let payload = p.payload.get(..usize::from(p.len)).unwrap_or_default();
+        let n = encode_frame(self.role, p.opcode, true, payload, mask_key, out)?;
+        if p.opcode == OpCode::Close {
+            self.close_sent = true;
+        }
+        self.pending = None;
+        Ok(n)
+    }
+
+    /// Encodes a data frame (header and payload, masked for a client) into
+    /// `out`; returns its length. `fin = false` starts or continues a
+    /// fragmented message of `kind`; the opcodes follow (§5.4). The caller
+    /// is responsible for text being UTF-8.
+    ///
+    /// # Errors
+    /// [`UsageError::Closed`] after our Close or a failure,
+    /// [`UsageError::MessageInProgress`] for a `kind` other than that of
+    /// the fragmented message being sent, [`UsageError::BufferTooSmall`].
+    pub fn send_data(
+        &mut self,
+        kind: DataKind,
+        fin: bool,
+        payload: &[u8],
+        mask_key: [u8; 4],
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
+        let opcode = self.next_data_opcode(kind)?;
+        let n = encode_frame(self.role, opcode, fin, payload, mask_key, out)?;
+        self.tx_message = (!fin).then_some(kind);
+        Ok(n)
+    }
+
+    /// Encodes only the header of a data frame with `payload_len` bytes, so
+    /// the payload can be sent from where it already is. A client must
+    /// mask the payload itself with [`apply_mask`]`(payload, mask_key, 0)`.
+    /// Same rules and errors as [`Connection::send_data`].
+    pub fn send_data_header(
+        &mut self,
+        kind: DataKind,
+        fin: bool,
+        payload_len: u64,
+        mask_key: [u8; 4],
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
+        let opcode = self.next_data_opcode(kind)?;
+        let header = header_for(self.role, opcode, fin, payload_len, mask_key);
+        let n = frame::encode(&header, out)?;
+        self.tx_message = (!fin).then_some(kind);
+        Ok(n)
+    }
+
+    /// Encodes a Ping with at most 125 bytes of payload.
+    ///
+    /// # Errors
+    /// [`UsageError::Closed`], [`UsageError::ControlTooLong`],
+    /// [`UsageError::BufferTooSmall`].
+    pub fn send_ping(
+        &mut self,
+        payload: &[u8],
+        mask_key: [u8; 4],
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
+        self.check_can_send()?;
+        Ok(encode_frame(
+            self.role,
+            OpCode::Ping,
+            true,
+            payload,
+            mask_key,
+            out,
+        )?)
+    }
+
+    /// Encodes a Pong (e.g. an unsolicited one as a keep-alive, §5.5.3).
+    /// Same errors as [`Connection::send_ping`].
+    pub fn send_pong(
+        &mut self,
+        payload: &[u8],
+        mask_key: [u8; 4],
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
+        self.check_can_send()?;
+        Ok(encode_frame(
+            self.role,
+            OpCode::Pong,
+            true,
+            payload,
+            mask_key,
+            out,
+        )?)
+    }
+
+    /// Encodes our Close (§5.5.1) and moves to CloseSent (or Closed, if it
+    /// answers the peer's Close, replacing the pending echo).
+    /// [`CloseCode::NO_STATUS`] with an empty reason sends an empty Close.
+    ///
+    /// # Errors
+    /// [`UsageError::Closed`] if a Close was already sent or the connection
+    /// failed; [`UsageError::InvalidCloseCode`], [`UsageError::ReasonTooLong`],
+    /// [`UsageError::BufferTooSmall`].
+    pub fn send_close(
+        &mut self,
+        code: CloseCode,
+        reason: &str,
+        mask_key: [u8; 4],
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
+        self.check_can_send()?;
+        let mut payload = [0u8; MAX_CONTROL_PAYLOAD];
+        let len = ClosePayload { code, reason }.emit(&mut payload)?;
+        let payload = payload.get(..len).unwrap_or_default();
+        let n = encode_frame(self.role, OpCode::Close, true, payload, mask_key, out)?;
+        self.close_sent = true;
+        self.pending = None;
+        Ok(n)
+    }
+
+    // ---- receiving -------------------------------------------------------
+
+    /// Reads a frame header, then a whole control frame or the start of a
+    /// data payload (rules 1, 2).
+    fn recv_frame<'a>(&mut self, input: &'a mut [u8]) -> Result<Recv<'a>, ProtocolError> {
+        let (header, header_len) = match frame::decode(input)? {
+            Decoded::Complete(h, n) => (h, n),
+            Decoded::Partial(_) => {
+                return Ok(Recv {
+                    consumed: 0,
+                    event: None,
+                });
+            }
+        };
+        self.check_header(&header)?;
+        let Some((_, rest)) = input.split_at_mut_checked(header_len) else {
+            return Ok(Recv {
+                consumed: 0,
+                event: None,
+            });
+        };
+        if header.opcode.is_control() {
+            // ≤ 125 (checked by the decoder), so the cast is lossless.
+            let len = header.payload_len as usize;
+            let Some(payload) = rest.get_mut(..len) else {
+                return Ok(Recv {
+                    consumed: 0,
+                    event: None,
+                });
+            };
+            if let Some(key) = header.mask {
+                apply_mask(payload, key, 0);
+            }
+            let event = self.on_control(header.opcode, payload)?;
+            return Ok(Recv {
+                consumed: header_len + len,
+                event: Some(event),
+            });
+        }
+        self.start_data_frame(&header)?;
+        let frame = InFrame {
+            remaining: header.payload_len,
+            mask: header.mask,
+            phase: 0,
+            fin: header.fin,
+        };
+        let recv = self.recv_payload(rest, frame)?;
+        Ok(Recv {
+            consumed: header_len + recv.consumed,
+            event: recv.event,
+        })
+    }
+
+    /// Checks what depends on the connection rather than on the header
+    /// alone: RSV bits and the mask direction (rule 2).
+    fn check_header(&self, header: &FrameHeader) -> Result<(), ProtocolError> {
+        // No extension is negotiated yet: RSV1 will be allowed on the first
+        // frame of a data message once permessage-deflate (RFC 7692) is.
+        if header.rsv != 0 {
+            return Err(ProtocolError::ReservedBits);
+        }
+        match (self.role.expects_masked(), header.mask.is_some()) {
+            (true, false) => Err(ProtocolError::UnmaskedClientFrame),
+            (false, true) => Err(ProtocolError::MaskedServerFrame),
+            _ => Ok(()),
+        }
+    }
+
+    /// Sequencing (§5.4) and limits (rule 2) for a new data frame.
+    fn start_data_frame(&mut self, header: &FrameHeader) -> Result<(), ProtocolError> {
+        let limits = &self.config;
+        if header.payload_len > limits.max_frame_size {
+            return Err(ProtocolError::FrameTooBig);
+        }
+        let mut message = match (header.opcode, self.rx_message) {
+            (OpCode::Continuation, None) => return Err(ProtocolError::UnexpectedContinuation),
+            (OpCode::Continuation, Some(m)) => m,
+            (_, Some(_)) => return Err(ProtocolError::ExpectedContinuation),
+            (opcode, None) => InMessage {
+                kind: if opcode == OpCode::Text {
+                    DataKind::Text
+                } else {
+                    DataKind::Binary
+                },
+                len: 0,
+                fragments: 0,
+            },
+        };
+        message.fragments = message.fragments.saturating_add(1);
+        if message.fragments > limits.max_fragments {
+            return Err(ProtocolError::TooManyFragments);
+        }
+        message.len = message.len.saturating_add(header.payload_len);
+        if message.len > limits.max_message_size {
+            return Err(ProtocolError::MessageTooBig);
+        }
+        self.rx_message = Some(message);
+        Ok(())
+    }
+
+    /// Hands out the available part of a data payload (rules 1, 3).
+    fn recv_payload<'a>(
+        &mut self,
+        input: &'a mut [u8],
+        mut frame: InFrame,
+    ) -> Result<Recv<'a>, ProtocolError> {
+        let Some(message) = self.rx_message else {
+            // Unreachable: a frame is only in progress inside a message.
+            return Err(ProtocolError::UnexpectedContinuation);
+        };
+        let available =
+            usize::try_from(frame.remaining).map_or(input.len(), |r| r.min(input.len()));
+        if available == 0 && frame.remaining != 0 {
+            self.rx_frame = Some(frame);
+            return Ok(Recv {
+                consumed: 0,
+                event: None,
+            });
+        }
+        let Some((chunk, _)) = input.split_at_mut_checked(available) else {
+            return Ok(Recv {
+                consumed: 0,
+                event: None,
+            });
+        };
+        if let Some(key) = frame.mask {
+            frame.phase = apply_mask(chunk, key, usize::from(frame.phase)) as u8;
+        }
+        // `available` ≤ `remaining`, so this cannot underflow.
+        frame.remaining -= available as u64;
+        let frame_end = frame.remaining == 0;
+        let message_end = frame_end && frame.fin;
+        if message.kind == DataKind::Text && self.config.validate_utf8 {
+            self.utf8
+                .feed(chunk)
+                .map_err(|_| ProtocolError::InvalidUtf8)?;
+            if message_end {
+                self.utf8.finish().map_err(|_| ProtocolError::InvalidUtf8)?;
+            }
+        }
+        self.rx_frame = (!frame_end).then_some(frame);
+        if message_end {
+            self.rx_message = None;
+        }
+        Ok(Recv {
+            consumed: available,
+            event: Some(Event::Data {
+                kind: message.kind,
+                payload: chunk,
+                frame_end,
+                message_end,
+            }),
+        })
+    }
+
+    /// Handles a whole, unmasked control frame (rules 4, 5, 6).
+    fn on_control<'a>(
+        &mut self,
+        opcode: OpCode,
+        payload: &'a [u8],
+    ) -> Result<Event<'a>, ProtocolError> {
+        match opcode {
+            OpCode::Ping => {
+                let close_queued = matches!(
+                    self.pending,
+                    Some(Pending {
+                        opcode: OpCode::Close,
+                        ..
+                    })
+                );
+                if self.config.auto_pong && !self.close_sent && !close_queued {
+                    self.pending = Pending::new(OpCode::Pong, payload);
+                }
+                Ok(Event::Ping(payload))
+            }
+            OpCode::Pong => Ok(Event::Pong(payload)),
+            _ => {
+                let close = ClosePayload::parse(payload)?;
+                self.close_received = true;
+                if !self.close_sent {
+                    // Echo the code, not the reason (§5.5.1: "typically echos").
+                    self.queue_close(&ClosePayload {
+                        code: close.code,
+                        reason: "",
+                    });
+                }
+                Ok(Event::Close {
+                    code: close.code,
+                    reason: close.reason,
+                })
+            }
+        }
+    }
+
+    // ---- sending ---------------------------------------------------------
+
+    /// Puts a Close in the slot, displacing a Pong (rule 5).
+    fn queue_close(&mut self, close: &ClosePayload<'_>) {
+        let mut payload = [0u8; MAX_CONTROL_PAYLOAD];
+        // Codes and reasons given here are always sendable; an empty Close
+        // is the fallback should that ever change.
+        let len = close.emit(&mut payload).unwrap_or(0);
+        self.pending = Pending::new(OpCode::Close, payload.get(..len).unwrap_or_default());
+    }
+
+    /// Sending is allowed until our Close went out or the connection failed.
+    fn check_can_send(&self) -> Result<(), UsageError> {
+        if self.close_sent || self.failed.is_some() {
+            Err(UsageError::Closed)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The opcode for the next data frame of `kind` (§5.4).
+    fn next_data_opcode(&self, kind: DataKind) -> Result<OpCode, UsageError> {
+        self.check_can_send()?;
+        match self.tx_message {
+            None if kind == DataKind::Text => Ok(OpCode::Text),
+            None => Ok(OpCode::Binary),
+            Some(k) if k == kind => Ok(OpCode::Continuation),
+            Some(_) => Err(UsageError::MessageInProgress),
+        }
+    }
+}
+
+impl Pending {
+    /// A slot holding `payload` (at most 125 bytes; longer input is cut,
+    /// which the callers never pass).
+    fn new(opcode: OpCode, payload: &[u8]) -> Option<Self> {
+        let mut p = Self {
+            opcode,
+            len: 0,
+            payload: [0; MAX_CONTROL_PAYLOAD],
+        };
+        let n = payload.len().min(MAX_CONTROL_PAYLOAD);
+        p.payload.get_mut(..n)?.copy_from_slice(payload.get(..n)?);
+        p.len = n as u8;
+        Some(p)
+    }
+}
+
+/// The header for a frame we send: masked iff we are a client (§5.1).
+fn header_for(
+    role: Role,
+    opcode: OpCode,
+    fin: bool,
+    payload_len: u64,
+    mask_key: [u8; 4],
+) -> FrameHeader {
+    FrameHeader {
+        fin,
+        rsv: 0,
+        opcode,
+        mask: role.masks_outgoing().then_some(mask_key),
+        payload_len,
+    }
+}
+
+/// Encodes a whole frame (header, then the payload copied and masked as
+/// the role requires) into `out`; `out` is untouched on error.
+fn encode_frame(
+    role: Role,
+    opcode: OpCode,
+    fin: bool,
+    payload: &[u8],
+    mask_key: [u8; 4],
+    out: &mut [u8],
+) -> Result<usize, UsageError> {
+    if opcode.is_control() && payload.len() > MAX_CONTROL_PAYLOAD {
+        return Err(UsageError::ControlTooLong);
+    }
+    let header = header_for(role, opcode, fin, payload.len() as u64, mask_key);
+    let header_len = header.encoded_len();
+    let total = header_len
+        .checked_add(payload.len())
+        .ok_or(UsageError::PayloadTooLarge)?;
+    let out = out
+        .get_mut(..total)
+        .ok_or(UsageError::BufferTooSmall { needed: total })?;
+    let (head, body) = out
+        .split_at_mut_checked(header_len)
+        .ok_or(UsageError::BufferTooSmall { needed: total })?;
+    frame::encode(&header, head)?;
+    body.copy_from_slice(payload);
+    if let Some(key) = header.mask {
+        apply_mask(body, key, 0);
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests;

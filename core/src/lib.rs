@@ -1,0 +1,39 @@
+#![doc = include_str!("../../README.md")]
+#![cfg_attr(not(test), no_std)]
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod close;
+pub mod config;
+pub mod connection;
+pub mod error;
+pub mod event;
+pub mod frame;
+pub mod handshake;
+pub mod keepalive;
+pub mod mask;
+pub mod reassemble;
+pub mod role;
+pub mod utf8;
+
+pub use close::{CloseCode, ClosePayload};
+pub use config::{Config, HandshakeLimits};
+pub use connection::{Connection, MAX_PENDING_FRAME, MIN_RECV_BUFFER, State};
+pub use error::{Error, HandshakeError, ProtocolError, UsageError};
+pub use event::{DataKind, Event, Recv};
+pub use keepalive::{KeepAlive, KeepAliveAction};
+pub use mask::apply_mask;
+pub use reassemble::{Message, Reassembler};
+pub use role::Role;

@@ -1,0 +1,332 @@
+//! Masking (frame layer, RFC 6455 §5.3): XOR of the payload with a
+//! repeating 4-byte key.
+//!
+//! [`apply_mask`] is the single entry point for masking in place, and
+//! [`copy_mask`] its fused copy-and-mask twin for callers that move the
+//! payload anyway (out of a ring buffer, into a send buffer). Both work on
+//! any chunk of a payload: `phase` says which key byte the chunk's first
+//! byte lines up with, and the returned phase feeds the next chunk, so a
+//! frame can be unmasked piecewise as it arrives (§5.3: octet i is XORed
+//! with key\[i mod 4\]).
+//!
+//! # Kernels
+//!
+//! Behind the entry points sit kernels that must agree byte for byte:
+//!
+//! | kernel | where | chosen |
+//! | --- | --- | --- |
+//! | [`scalar`] | everywhere | the oracle; forced by `cfg(miri)` or `--cfg wsframe_force_scalar` |
+//! | [`word`] | everywhere | targets without a vector kernel below (Cortex-M, RISC-V, wasm32 without `simd128`, …) |
+//! | `x86` SSE2 | x86-64 (and x86 with SSE2) | always for 16–63 bytes (SSE2 is baseline); for all sizes when AVX2 is absent |
+//! | `x86` AVX2 | x86-64 | 64 bytes and more: at run time with the `std` feature (detected once, cached), else when compiled with `target-feature=+avx2` |
+//! | `aarch64` NEON | aarch64 | always (NEON is baseline on aarch64) |
+//! | `wasm32` `simd128` | wasm32 | when compiled with `target-feature=+simd128` |
+//!
+//! Buffers shorter than 16 bytes never reach a vector kernel: [`word`]'s
+//! overlapping-word path handles them with two loads and two stores.
+//!
+//! Every vector kernel has the same shape: the first and the last vector
+//! of the buffer are loaded up front (unaligned) and stored last, and the
+//! body in between runs on aligned vectors. Head and tail overlap the body
+//! instead of falling back to a byte loop, which is what makes short and
+//! oddly aligned buffers cheap; because both are computed from the
+//! original bytes before anything is stored, the bytes written twice get
+//! the same value twice.
+//!
+//! AVX-512 is not used: on Zen 4 (the machine the benchmarks ran on) a
+//! 512-bit store is issued as two 256-bit ones, and in-place XOR is bound
+//! by stores, so it measured no faster than AVX2 (see `BENCHMARKS.md`).
+//!
+//! Tests compare every kernel with the oracle for all lengths 0..=257, all
+//! four phases and 16 misalignments, plus random large buffers.
+
+pub mod scalar;
+pub mod word;
+
+/// The vector algorithm, written once; each ISA module supplies, in the
+/// scope where it expands this macro, `W` (vector width in bytes), `V`
+/// (the vector type) and `loadu`/`load`/`storeu`/`store` (unaligned and
+/// `W`-aligned), `xor` and `splat` (a little-endian `u32` in every lane),
+/// all `#[inline]` and carrying the same target features as the
+/// attributes given to the macro. It defines `apply` and `copy` for
+/// buffers of at least `W` bytes.
+#[cfg(all(
+    any(
+        target_arch = "x86_64",
+        all(target_arch = "x86", target_feature = "sse2"),
+        all(target_arch = "aarch64", target_feature = "neon"),
+        all(target_arch = "wasm32", target_feature = "simd128")
+    ),
+    not(any(miri, wsframe_force_scalar))
+))]
+macro_rules! vector_kernels {
+    ($(#[$attr:meta])*) => {
+        /// XORs `buf` in place with `key` from key byte `phase % 4`;
+        /// returns the next phase.
+        ///
+        /// # Safety
+        /// `buf.len() >= W`, and the CPU has this module's features.
+        $(#[$attr])*
+        pub(super) unsafe fn apply(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
+            let len = buf.len();
+            debug_assert!(len >= W);
+            let key = $crate::mask::rotate_key(key, phase);
+            let p = buf.as_mut_ptr();
+            // SAFETY: `len >= W`, so both [0, W) and [len - W, len) are in
+            // `buf`. Both are read before anything is stored.
+            let (head, tail) = unsafe { (loadu(p), loadu(p.add(len - W))) };
+            if len > 2 * W {
+                let mut i = $crate::mask::body_start(p, W);
+                // SAFETY: the CPU has this module's features.
+                let k = unsafe { splat($crate::mask::key_word(key, i)) };
+                while i + 4 * W <= len {
+                    // SAFETY: i + 4W <= len keeps all four vectors in
+                    // `buf`, and p + i is W-aligned (body_start, then
+                    // steps of W).
+                    unsafe {
+                        let a = load(p.add(i));
+                        let b = load(p.add(i + W));
+                        let c = load(p.add(i + 2 * W));
+                        let d = load(p.add(i + 3 * W));
+                        store(p.add(i), xor(a, k));
+                        store(p.add(i + W), xor(b, k));
+                        store(p.add(i + 2 * W), xor(c, k));
+                        store(p.add(i + 3 * W), xor(d, k));
+                    }
+                    i += 4 * W;
+                }
+                while i + W <= len {
+                    // SAFETY: as above, for one vector.
+                    unsafe { store(p.add(i), xor(load(p.add(i)), k)) };
+                    i += W;
+                }
+            }
+            // The head covers [0, body start), the tail what the body left
+            // (fewer than W bytes). Both were computed from the original
+            // bytes, so where they overlap the body they store its values.
+            // SAFETY: the same ranges as the loads above.
+            unsafe {
+                storeu(p, xor(head, splat($crate::mask::key_word(key, 0))));
+                storeu(p.add(len - W), xor(tail, splat($crate::mask::key_word(key, len - W))));
+            }
+            $crate::mask::next_phase(phase, len)
+        }
+
+        /// Copies `src` into `dst` XORed with `key` from key byte
+        /// `phase % 4`; returns the next phase.
+        ///
+        /// # Safety
+        /// `src.len() == dst.len() >= W`, and the CPU has this module's
+        /// features.
+        $(#[$attr])*
+        pub(super) unsafe fn copy(src: &[u8], dst: &mut [u8], key: [u8; 4], phase: usize) -> usize {
+            let len = dst.len();
+            debug_assert!(len >= W && src.len() == len);
+            let key = $crate::mask::rotate_key(key, phase);
+            let (s, d) = (src.as_ptr(), dst.as_mut_ptr());
+            // SAFETY: both slices are `len >= W` long; `&` and `&mut` do not
+            // overlap, so the order of the stores does not matter.
+            unsafe {
+                let head = loadu(s);
+                let tail = loadu(s.add(len - W));
+                storeu(d, xor(head, splat($crate::mask::key_word(key, 0))));
+                storeu(d.add(len - W), xor(tail, splat($crate::mask::key_word(key, len - W))));
+            }
+            if len > 2 * W {
+                let mut i = $crate::mask::body_start(d, W);
+                // SAFETY: the CPU has this module's features.
+                let k = unsafe { splat($crate::mask::key_word(key, i)) };
+                while i + 4 * W <= len {
+                    // SAFETY: i + 4W <= len keeps all four vectors in both
+                    // slices; d + i is W-aligned, s + i need not be.
+                    unsafe {
+                        let a = loadu(s.add(i));
+                        let b = loadu(s.add(i + W));
+                        let c = loadu(s.add(i + 2 * W));
+                        let e = loadu(s.add(i + 3 * W));
+                        store(d.add(i), xor(a, k));
+                        store(d.add(i + W), xor(b, k));
+                        store(d.add(i + 2 * W), xor(c, k));
+                        store(d.add(i + 3 * W), xor(e, k));
+                    }
+                    i += 4 * W;
+                }
+                while i + W <= len {
+                    // SAFETY: as above, for one vector.
+                    unsafe { store(d.add(i), xor(loadu(s.add(i)), k)) };
+                    i += W;
+                }
+            }
+            $crate::mask::next_phase(phase, len)
+        }
+    };
+}
+
+#[cfg(all(
+    any(target_arch = "x86_64", all(target_arch = "x86", target_feature = "sse2")),
+    not(any(miri, wsframe_force_scalar))
+))]
+mod x86;
+
+#[cfg(all(target_arch = "aarch64", target_feature = "neon", not(any(miri, wsframe_force_scalar))))]
+mod aarch64;
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128", not(any(miri, wsframe_force_scalar))))]
+mod wasm32;
+
+/// XORs `buf` in place with `key`, starting at key byte `phase` (taken
+/// modulo 4), and returns the phase for the byte after `buf`.
+///
+/// Masking and unmasking are the same operation.
+///
+/// ```
+/// use wsframe::mask::apply_mask;
+/// let key = [0x37, 0xfa, 0x21, 0x3d];
+/// let mut payload = *b"Hello";
+/// // Two chunks, as if the frame arrived in two reads:
+/// let phase = apply_mask(&mut payload[..2], key, 0);
+/// let phase = apply_mask(&mut payload[2..], key, phase);
+/// assert_eq!(payload, [0x7f, 0x9f, 0x4d, 0x51, 0x58]); // RFC 6455 §5.7
+/// assert_eq!(phase, 1);
+/// ```
+#[inline]
+pub fn apply_mask(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
+    if buf.len() < word::SHORT {
+        return word::apply_short(buf, key, phase);
+    }
+    kernel(buf, key, phase)
+}
+
+/// Copies `src` into `dst` XORed with `key`, starting at key byte `phase`
+/// (taken modulo 4), and returns the phase for the byte after the copied
+/// part. One pass over the data instead of a copy and then [`apply_mask`].
+///
+/// Copies `min(src.len(), dst.len())` bytes: pass slices of equal length
+/// (the rest of the longer one is not touched).
+///
+/// ```
+/// use wsframe::mask::copy_mask;
+/// let key = [0x37, 0xfa, 0x21, 0x3d];
+/// let wire = [0x7f, 0x9f, 0x4d, 0x51, 0x58]; // RFC 6455 §5.7
+/// let mut text = [0u8; 5];
+/// let phase = copy_mask(&wire, &mut text, key, 0);
+/// assert_eq!(&text, b"Hello");
+/// assert_eq!(phase, 1);
+/// ```
+#[inline]
+pub fn copy_mask(src: &[u8], dst: &mut [u8], key: [u8; 4], phase: usize) -> usize {
+    let len = src.len().min(dst.len());
+    let (Some(src), Some(dst)) = (src.get(..len), dst.get_mut(..len)) else {
+        return phase % 4; // unreachable: both are at least `len` long
+    };
+    if len < word::SHORT {
+        return word::copy_short(src, dst, key, phase);
+    }
+    copy_kernel(src, dst, key, phase)
+}
+
+/// The in-place kernel for 16 bytes and more on this target.
+#[inline]
+fn kernel(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
+    #[cfg(any(miri, wsframe_force_scalar))]
+    return scalar::apply(buf, key, phase);
+    #[cfg(all(
+        any(target_arch = "x86_64", all(target_arch = "x86", target_feature = "sse2")),
+        not(any(miri, wsframe_force_scalar))
+    ))]
+    return x86::apply(buf, key, phase);
+    #[cfg(all(target_arch = "aarch64", target_feature = "neon", not(any(miri, wsframe_force_scalar))))]
+    return aarch64::apply(buf, key, phase);
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128", not(any(miri, wsframe_force_scalar))))]
+    return wasm32::apply(buf, key, phase);
+    #[allow(unreachable_code)]
+    word::apply(buf, key, phase)
+}
+
+/// The copying kernel for 16 bytes and more on this target; `src` and
+/// `dst` have the same length.
+#[inline]
+fn copy_kernel(src: &[u8], dst: &mut [u8], key: [u8; 4], phase: usize) -> usize {
+    #[cfg(any(miri, wsframe_force_scalar))]
+    return scalar::copy(src, dst, key, phase);
+    #[cfg(all(
+        any(target_arch = "x86_64", all(target_arch = "x86", target_feature = "sse2")),
+        not(any(miri, wsframe_force_scalar))
+    ))]
+    return x86::copy(src, dst, key, phase);
+    #[cfg(all(target_arch = "aarch64", target_feature = "neon", not(any(miri, wsframe_force_scalar))))]
+    return aarch64::copy(src, dst, key, phase);
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128", not(any(miri, wsframe_force_scalar))))]
+    return wasm32::copy(src, dst, key, phase);
+    #[allow(unreachable_code)]
+    word::copy(src, dst, key, phase)
+}
+
+/// The key rotated so that index 0 is the byte for `phase`.
+#[inline]
+#[must_use]
+pub(crate) const fn rotate_key(key: [u8; 4], phase: usize) -> [u8; 4] {
+    let p = phase % 4;
+    u32::from_le_bytes(key).rotate_right((p * 8) as u32).to_le_bytes()
+}
+
+/// The key as a little-endian `u32`, for a vector starting `offset`
+/// bytes into a buffer whose first byte takes key byte 0.
+#[inline(always)]
+#[must_use]
+pub(crate) const fn key_word(key: [u8; 4], offset: usize) -> u32 {
+    u32::from_le_bytes(rotate_key(key, offset))
+}
+
+/// Whether `input` is valid UTF-8, by `simdutf8`'s one-shot `basic`
+/// validator with the best kernel for this CPU (used by [`crate::utf8`]).
+///
+/// It lives here because the kernel choice is the same CPU dispatch as
+/// masking, and `mask/` is the only place allowed `unsafe`. What each
+/// target gets:
+///
+/// - x86-64 with `std`: AVX2 or SSE4.2, detected at run time (cached);
+/// - x86-64 without `std`: AVX2 or SSE4.2 only if compiled with
+///   `-C target-feature=+avx2` (or `+sse4.2`), else scalar;
+/// - aarch64: NEON, always; wasm32: `simd128` if compiled with it;
+/// - everything else (Cortex-M, RISC-V, …) and inputs under 64 bytes:
+///   `core::str::from_utf8`, a scalar validator with an ASCII fast path.
+#[inline]
+pub(crate) fn utf8_is_valid(input: &[u8]) -> bool {
+    #[cfg(all(
+        any(target_arch = "x86_64", all(target_arch = "x86", target_feature = "sse2")),
+        not(any(miri, wsframe_force_scalar))
+    ))]
+    return x86::utf8_is_valid(input);
+    #[cfg(any(miri, wsframe_force_scalar))]
+    return core::str::from_utf8(input).is_ok();
+    #[allow(unreachable_code)]
+    simdutf8::basic::from_utf8(input).is_ok()
+}
+
+/// The phase after `len` more bytes.
+#[inline]
+#[must_use]
+pub(crate) const fn next_phase(phase: usize, len: usize) -> usize {
+    (phase % 4 + len % 4) % 4
+}
+
+/// Where the aligned body of a vector kernel starts: the distance from
+/// `ptr` to the next multiple of `align` strictly after it, in `1..=align`.
+/// The head vector covers everything before it.
+#[cfg(all(
+    any(
+        target_arch = "x86_64",
+        all(target_arch = "x86", target_feature = "sse2"),
+        all(target_arch = "aarch64", target_feature = "neon"),
+        all(target_arch = "wasm32", target_feature = "simd128")
+    ),
+    not(any(miri, wsframe_force_scalar))
+))]
+#[inline(always)]
+fn body_start(ptr: *const u8, align: usize) -> usize {
+    align - (ptr as usize & (align - 1))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,204 @@
+//! Every kernel against the scalar oracle.
+
+use super::*;
+use std::vec;
+use std::vec::Vec;
+
+/// An in-place kernel: buffer, key, phase → next phase.
+pub(super) type InPlace = fn(&mut [u8], [u8; 4], usize) -> usize;
+/// A copying kernel: source, destination, key, phase → next phase.
+pub(super) type Copying = fn(&[u8], &mut [u8], [u8; 4], usize) -> usize;
+
+const KEY: [u8; 4] = [0x9d, 0x01, 0xfe, 0x42];
+
+/// 64-aligned storage, so that `offset` is a real misalignment.
+#[repr(align(64))]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Aligned([u8; 320]);
+
+fn pattern(seed: u8) -> Aligned {
+    let mut b = [0u8; 320];
+    for (i, x) in b.iter_mut().enumerate() {
+        *x = (i as u8).wrapping_mul(31).wrapping_add(seed);
+    }
+    Aligned(b)
+}
+
+/// The kernels this target has, by name (the ISA ones only where the CPU
+/// can run them), plus the public entry points.
+fn in_place_kernels() -> Vec<(&'static str, InPlace)> {
+    let mut k: Vec<(&'static str, InPlace)> = vec![
+        ("word", word::apply),
+        // The short paths are only taken below SHORT bytes.
+        ("word::apply_short", |b, k, p| if b.len() < word::SHORT { word::apply_short(b, k, p) } else { word::apply(b, k, p) }),
+        ("apply_mask", apply_mask),
+        ("kernel", kernel),
+    ];
+    k.extend(isa_kernels().into_iter().map(|(name, apply, _)| (name, apply)));
+    k
+}
+
+fn copying_kernels() -> Vec<(&'static str, Copying)> {
+    let mut k: Vec<(&'static str, Copying)> = vec![
+        ("word::copy", word::copy),
+        ("word::copy_short", |s, d, k, p| if d.len() < word::SHORT { word::copy_short(s, d, k, p) } else { word::copy(s, d, k, p) }),
+        ("copy_mask", copy_mask),
+    ];
+    k.extend(isa_kernels().into_iter().map(|(name, _, copy)| (name, copy)));
+    k
+}
+
+#[allow(unreachable_code)]
+fn isa_kernels() -> Vec<(&'static str, InPlace, Copying)> {
+    #[cfg(all(
+        any(target_arch = "x86_64", all(target_arch = "x86", target_feature = "sse2")),
+        not(any(miri, wsframe_force_scalar))
+    ))]
+    return x86::test_kernels();
+    #[cfg(all(target_arch = "aarch64", target_feature = "neon", not(any(miri, wsframe_force_scalar))))]
+    return aarch64::test_kernels();
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128", not(any(miri, wsframe_force_scalar))))]
+    return wasm32::test_kernels();
+    Vec::new()
+}
+
+/// All lengths 0..=257, all 4 phases, 16 misalignments of the start.
+#[test]
+fn in_place_kernels_match_oracle() {
+    let lens = if cfg!(miri) { 0..=40 } else { 0..=257 };
+    for (name, kernel) in in_place_kernels() {
+        for len in lens.clone() {
+            for phase in 0..4 {
+                for offset in 0..16 {
+                    let mut want = pattern(7);
+                    let mut got = want;
+                    let pw = scalar::apply(&mut want.0[offset..offset + len], KEY, phase);
+                    let pg = kernel(&mut got.0[offset..offset + len], KEY, phase);
+                    assert_eq!(pw, pg, "{name} len {len} phase {phase} off {offset}");
+                    assert_eq!(want, got, "{name} len {len} phase {phase} off {offset}");
+                }
+            }
+        }
+    }
+}
+
+/// The same for the copying kernels, with source and destination
+/// misaligned independently; bytes outside the destination stay put.
+#[test]
+fn copying_kernels_match_oracle() {
+    let lens = if cfg!(miri) { 0..=40 } else { 0..=257 };
+    let src = pattern(11);
+    for (name, kernel) in copying_kernels() {
+        for len in lens.clone() {
+            for phase in 0..4 {
+                for offset in 0..16 {
+                    let s_off = (offset * 7 + len) % 16;
+                    let mut want = pattern(3);
+                    let mut got = want;
+                    let s = &src.0[s_off..s_off + len];
+                    let pw = scalar::copy(s, &mut want.0[offset..offset + len], KEY, phase);
+                    let pg = kernel(s, &mut got.0[offset..offset + len], KEY, phase);
+                    assert_eq!(pw, pg, "{name} len {len} phase {phase} off {offset}/{s_off}");
+                    assert_eq!(want, got, "{name} len {len} phase {phase} off {offset}/{s_off}");
+                }
+            }
+        }
+    }
+}
+
+/// The oracle itself: masking twice is the identity, and it follows §5.3.
+#[test]
+fn oracle_is_rfc_masking() {
+    let mut b = pattern(1);
+    let orig = b;
+    let p = scalar::apply(&mut b.0[..257], KEY, 2);
+    assert_eq!(p, (2 + 257) % 4);
+    for (i, (x, o)) in b.0.iter().zip(orig.0.iter()).take(257).enumerate() {
+        assert_eq!(*x, o ^ KEY[(i + 2) % 4]);
+    }
+    scalar::apply(&mut b.0[..257], KEY, 2);
+    assert_eq!(b, orig);
+}
+
+/// Random large buffers, random keys, phases and offsets.
+#[test]
+fn random_large_buffers() {
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let rounds = if cfg!(miri) { 2 } else { 40 };
+    let max = if cfg!(miri) { 300 } else { 300_000 };
+    let mut src = vec![0u8; max + 64];
+    for b in &mut src {
+        *b = next() as u8;
+    }
+    for _ in 0..rounds {
+        let len = next() as usize % max;
+        let (off, s_off) = (next() as usize % 64, next() as usize % 64);
+        let phase = next() as usize % 4;
+        let key = (next() as u32).to_le_bytes();
+        let mut want = src[off..off + len].to_vec();
+        let pw = scalar::apply(&mut want, key, phase);
+        for (name, kernel) in in_place_kernels() {
+            let mut got = src.clone();
+            let pg = kernel(&mut got[off..off + len], key, phase);
+            assert_eq!((pw, &want[..]), (pg, &got[off..off + len]), "{name} len {len}");
+            assert_eq!(got[..off], src[..off], "{name} len {len}: wrote before the buffer");
+            assert_eq!(got[off + len..], src[off + len..], "{name} len {len}: wrote after the buffer");
+        }
+        let mut want = vec![0u8; len];
+        let pw = scalar::copy(&src[s_off..s_off + len], &mut want, key, phase);
+        for (name, kernel) in copying_kernels() {
+            let mut dst = vec![0u8; max + 64];
+            let pg = kernel(&src[s_off..s_off + len], &mut dst[off..off + len], key, phase);
+            assert_eq!((pw, &want[..]), (pg, &dst[off..off + len]), "{name} len {len}");
+            assert!(dst[..off].iter().chain(&dst[off + len..]).all(|&b| b == 0), "{name}: wrote outside");
+        }
+    }
+}
+
+#[test]
+fn chunked_equals_whole() {
+    let mut whole = pattern(7);
+    scalar::apply(&mut whole.0[..257], KEY, 0);
+    for cut in 0..=257 {
+        let mut parts = pattern(7);
+        let (a, b) = parts.0[..257].split_at_mut(cut);
+        let p = apply_mask(a, KEY, 0);
+        apply_mask(b, KEY, p);
+        assert_eq!(parts, whole, "cut {cut}");
+        let src = pattern(7);
+        let mut dst = pattern(0);
+        let (a, b) = dst.0[..257].split_at_mut(cut);
+        let p = copy_mask(&src.0[..cut], a, KEY, 0);
+        copy_mask(&src.0[cut..257], b, KEY, p);
+        assert_eq!(dst.0[..257], whole.0[..257], "copy cut {cut}");
+    }
+}
+
+/// `copy_mask` with slices of different lengths copies the shorter length.
+#[test]
+fn copy_mask_uses_the_common_length() {
+    let src = [0u8; 40];
+    let mut dst = [0xAAu8; 50];
+    assert_eq!(copy_mask(&src, &mut dst, KEY, 1), (1 + 40) % 4);
+    assert_eq!(dst[0], KEY[1]);
+    assert!(dst[40..].iter().all(|&b| b == 0xAA));
+    let mut dst = [0u8; 20];
+    assert_eq!(copy_mask(&src, &mut dst, KEY, 0), 0);
+    assert_eq!(dst[19], KEY[3]);
+}
+
+#[test]
+fn rotation() {
+    assert_eq!(rotate_key([1, 2, 3, 4], 0), [1, 2, 3, 4]);
+    assert_eq!(rotate_key([1, 2, 3, 4], 1), [2, 3, 4, 1]);
+    assert_eq!(rotate_key([1, 2, 3, 4], 3), [4, 1, 2, 3]);
+    assert_eq!(rotate_key([1, 2, 3, 4], 6), [3, 4, 1, 2]);
+    assert_eq!(next_phase(3, 5), 0);
+    assert_eq!(next_phase(7, 0), 3);
+}

@@ -1,0 +1,231 @@
+//! Streaming UTF-8 validation for text messages (RFC 6455 §5.6, §8.1).
+//!
+//! A text message arrives in chunks that may split a code point anywhere —
+//! inside a frame, or across fragments. [`Utf8Validator`] checks each chunk
+//! as it comes (fail-fast: an invalid byte is reported as soon as it is
+//! seen, not at the end of the message, as Autobahn 6.4.x checks) and carries
+//! at most 3 bytes of an unfinished code point into the next chunk.
+//! Bulk validation is `simdutf8`'s one-shot `basic` validator run on the
+//! longest prefix that ends on a code-point boundary (so a chunk that
+//! splits a code point costs no second pass); the carry logic is the only
+//! code here.
+//!
+//! Which `simdutf8` kernel runs depends on the target (see the table in
+//! the crate's `mask` module, which owns CPU dispatch): with the `std`
+//! feature x86-64 picks AVX2 or SSE4.2 at run time; without `std` only
+//! what the build enables (`-C target-feature=+avx2`); aarch64 always gets
+//! NEON, wasm32 gets `simd128` if built with it; embedded targets such as
+//! Cortex-M get `core::str::from_utf8` (scalar, with an ASCII fast path).
+
+/// A chunk (or the end of the message) is not valid UTF-8.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct InvalidUtf8;
+
+/// Validates a UTF-8 stream chunk by chunk; state is 5 bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Utf8Validator {
+    /// The start of a code point split at the end of the last chunk.
+    carry: [u8; 4],
+    /// How many bytes of `carry` are used (0..=3).
+    carry_len: u8,
+}
+
+impl Utf8Validator {
+    /// A validator at the start of a message.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            carry: [0; 4],
+            carry_len: 0,
+        }
+    }
+
+    /// Whether a code point is split at the end of what was fed so far.
+    #[must_use]
+    pub const fn is_mid_code_point(&self) -> bool {
+        self.carry_len != 0
+    }
+
+    /// Validates the next chunk.
+    ///
+    /// # Errors
+    /// [`InvalidUtf8`] as soon as the stream so far cannot be the prefix of
+    /// valid UTF-8. The validator is then in an unspecified state; call
+    /// [`Utf8Validator::reset`] before reusing it.
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<(), InvalidUtf8> {
+        let rest = self.finish_carried(chunk)?;
+        let (body, tail) = rest.split_at(split_point(rest));
+        // `body` ends on a code-point boundary unless it is invalid, so
+        // one-shot validation of it is exact; `tail` is the start of a
+        // code point, at most 3 bytes, checked as a prefix right away.
+        if !crate::mask::utf8_is_valid(body) {
+            return Err(InvalidUtf8);
+        }
+        self.carry_tail(tail)
+    }
+
+    /// Ends the message: valid only if no code point is left unfinished.
+    /// Resets the validator for the next message either way.
+    ///
+    /// # Errors
+    /// [`InvalidUtf8`] if the message ended inside a code point.
+    pub fn finish(&mut self) -> Result<(), InvalidUtf8> {
+        let mid = self.is_mid_code_point();
+        self.reset();
+        if mid { Err(InvalidUtf8) } else { Ok(()) }
+    }
+
+    /// Forgets any carried bytes.
+    pub fn reset(&mut self) {
+        *self = Self::new();
+    }
+
+    /// Completes a carried code point with the first bytes of `chunk` and
+    /// returns the rest of the chunk.
+    fn finish_carried<'c>(&mut self, chunk: &'c [u8]) -> Result<&'c [u8], InvalidUtf8> {
+        let have = usize::from(self.carry_len);
+        if have == 0 {
+            return Ok(chunk);
+        }
+        let want = sequence_len(self.carry[0]);
+        let take = want.saturating_sub(have).min(chunk.len());
+        let (head, rest) = chunk.split_at(take);
+        let end = have + take;
+        self.carry
+            .get_mut(have..end)
+            .ok_or(InvalidUtf8)?
+            .copy_from_slice(head);
+        let seq = self.carry.get(..end).ok_or(InvalidUtf8)?;
+        match core::str::from_utf8(seq) {
+            Ok(_) => {
+                self.carry_len = 0;
+                Ok(rest)
+            }
+            // Still a valid prefix, and the chunk is used up.
+            Err(e) if e.error_len().is_none() => {
+                self.carry_len = end as u8;
+                Ok(rest)
+            }
+            Err(_) => Err(InvalidUtf8),
+        }
+    }
+
+    /// Stores an unfinished code point of at most 3 bytes, if it is a
+    /// valid prefix of one (fail-fast: `ED A0` fails here, not later).
+    fn carry_tail(&mut self, tail: &[u8]) -> Result<(), InvalidUtf8> {
+        if tail.is_empty() {
+            return Ok(());
+        }
+        match core::str::from_utf8(tail) {
+            Err(e) if e.error_len().is_none() => {}
+            _ => return Err(InvalidUtf8),
+        }
+        let dst = self.carry.get_mut(..tail.len()).ok_or(InvalidUtf8)?;
+        dst.copy_from_slice(tail);
+        self.carry_len = tail.len() as u8;
+        Ok(())
+    }
+}
+
+/// Where the code point that `bytes` ends inside starts, or `bytes.len()`
+/// when `bytes` does not end inside one. Looks at the last 3 bytes only:
+/// the last byte that is not a continuation byte (`10xxxxxx`) must be a
+/// lead byte announcing more bytes than follow it.
+fn split_point(bytes: &[u8]) -> usize {
+    let len = bytes.len();
+    for back in 1..=3.min(len) {
+        let i = len - back;
+        let Some(&b) = bytes.get(i) else { break };
+        if b & 0xC0 != 0x80 {
+            return if sequence_len(b) > back { i } else { len };
+        }
+    }
+    len
+}
+
+/// Length of the sequence a lead byte starts (1 for anything that cannot
+/// lead a multi-byte sequence; such bytes are never carried).
+const fn sequence_len(lead: u8) -> usize {
+    match lead {
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF7 => 4,
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split_everywhere(input: &[u8]) {
+        let whole = core::str::from_utf8(input).is_ok();
+        for a in 0..=input.len() {
+            for b in a..=input.len() {
+                let mut v = Utf8Validator::new();
+                let got = v.feed(&input[..a]).and_then(|()| v.feed(&input[a..b])).and_then(|()| v.feed(&input[b..])).and_then(|()| v.finish());
+                assert_eq!(got.is_ok(), whole, "{input:x?} split at {a},{b}");
+            }
+        }
+    }
+
+    #[test]
+    fn valid_and_invalid_at_all_splits() {
+        let cases: &[&[u8]] = &[
+            "κόσμε".as_bytes(),
+            "a€𝄞b".as_bytes(),
+            b"\xf0\x9f\x98\x80\xe2\x82\xac",
+            b"\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80edited", // surrogate
+            b"\xf4\x90\x80\x80",                                                 // > U+10FFFF
+            b"\xc0\xaf",                                                         // overlong
+            b"\xe0\x80\xaf",
+            b"abc\xe2\x82", // truncated at end
+            b"\x80",
+            b"\xf8\x88\x80\x80\x80",
+        ];
+        for c in cases {
+            split_everywhere(c);
+        }
+    }
+
+    /// Fail-fast: the error shows in the chunk that makes the stream
+    /// invalid, not at `finish` (Autobahn 6.4.x).
+    #[test]
+    fn fail_fast() {
+        let mut v = Utf8Validator::new();
+        assert!(v.feed("κόσμε".as_bytes()).is_ok());
+        assert_eq!(v.feed(b"\xf4\x90"), Err(InvalidUtf8));
+        let mut v = Utf8Validator::new();
+        assert!(v.feed(b"\xed").is_ok());
+        assert_eq!(v.feed(b"\xa0"), Err(InvalidUtf8)); // surrogate, seen at its 2nd byte
+        let mut v = Utf8Validator::new();
+        assert!(v.feed(b"\xe2\x82").is_ok());
+        assert!(v.is_mid_code_point());
+        assert!(v.feed(b"\xac").is_ok());
+        assert!(v.finish().is_ok());
+        let mut v = Utf8Validator::new();
+        assert!(v.feed(b"\xe2\x82").is_ok());
+        assert_eq!(v.finish(), Err(InvalidUtf8));
+        assert!(!v.is_mid_code_point());
+    }
+
+    #[test]
+    fn byte_by_byte_matches_std() {
+        let mut x: u32 = 12345;
+        for _ in 0..2000 {
+            let mut buf = [0u8; 12];
+            for b in &mut buf {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                // Bias towards bytes that form multi-byte sequences.
+                *b = [0x41, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80, 0xed, 0xbf, (x >> 8) as u8][(x % 13) as usize];
+            }
+            let want = core::str::from_utf8(&buf).is_ok();
+            let mut v = Utf8Validator::new();
+            let got = buf.iter().try_for_each(|b| v.feed(core::slice::from_ref(b))).and_then(|()| v.finish());
+            assert_eq!(got.is_ok(), want, "{buf:x?}");
+        }
+    }
+}
