@@ -42,7 +42,7 @@ use crate::config::Config;
 use crate::error::{Error, ProtocolError, UsageError};
 use crate::event::{DataKind, Event, Recv};
 use crate::frame::{self, Decoded, FrameHeader, MAX_CONTROL_PAYLOAD, OpCode};
-use crate::mask::apply_mask;
+use crate::mask::{apply_mask, copy_mask};
 use crate::role::Role;
 use crate::utf8::Utf8Validator;
 
@@ -310,15 +310,7 @@ impl Connection {
         mask_key: [u8; 4],
         out: &mut [u8],
     ) -> Result<usize, Error> {
-        self.check_can_send()?;
-        Ok(encode_frame(
-            self.role,
-            OpCode::Ping,
-            true,
-            payload,
-            mask_key,
-            out,
-        )?)
+        self.send_control(OpCode::Ping, payload, mask_key, out)
     }
 
     /// Encodes a Pong (e.g. an unsolicited one as a keep-alive, §5.5.3).
@@ -329,15 +321,7 @@ impl Connection {
         mask_key: [u8; 4],
         out: &mut [u8],
     ) -> Result<usize, Error> {
-        self.check_can_send()?;
-        Ok(encode_frame(
-            self.role,
-            OpCode::Pong,
-            true,
-            payload,
-            mask_key,
-            out,
-        )?)
+        self.send_control(OpCode::Pong, payload, mask_key, out)
     }
 
     /// Encodes our Close (§5.5.1) and moves to CloseSent (or Closed, if it
@@ -579,6 +563,20 @@ impl Connection {
         }
     }
 
+    /// Encodes a Ping or Pong while sending is allowed.
+    fn send_control(
+        &self,
+        opcode: OpCode,
+        payload: &[u8],
+        mask_key: [u8; 4],
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
+        self.check_can_send()?;
+        Ok(encode_frame(
+            self.role, opcode, true, payload, mask_key, out,
+        )?)
+    }
+
     /// The opcode for the next data frame of `kind` (§5.4).
     fn next_data_opcode(&self, kind: DataKind) -> Result<OpCode, UsageError> {
         self.check_can_send()?;
@@ -600,9 +598,14 @@ impl Pending {
             len: 0,
             payload: [0; MAX_CONTROL_PAYLOAD],
         };
-        let n = payload.len().min(MAX_CONTROL_PAYLOAD);
-        p.payload.get_mut(..n)?.copy_from_slice(payload.get(..n)?);
-        p.len = n as u8;
+        // A zipped copy: `copy_from_slice` keeps a length-mismatch panic
+        // path at opt-level "z" (tests/qemu/panic-check.sh).
+        let mut n = 0u8;
+        for (dst, src) in p.payload.iter_mut().zip(payload) {
+            *dst = *src;
+            n += 1;
+        }
+        p.len = n;
         Some(p)
     }
 }
@@ -649,10 +652,9 @@ fn encode_frame(
         .split_at_mut_checked(header_len)
         .ok_or(UsageError::BufferTooSmall { needed: total })?;
     frame::encode(&header, head)?;
-    body.copy_from_slice(payload);
-    if let Some(key) = header.mask {
-        apply_mask(body, key, 0);
-    }
+    // One pass, and no length-mismatch panic path (`body` is exactly
+    // `payload.len()` long); a zero key copies unmasked.
+    copy_mask(payload, body, header.mask.unwrap_or([0; 4]), 0);
     Ok(total)
 }
 

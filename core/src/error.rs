@@ -52,9 +52,6 @@ pub enum ProtocolError {
     /// Close code not allowed on the wire (§7.4.1, §7.4.2: 1004–1006,
     /// 1015, 1016–2999, 5000+, < 1000). → 1002
     InvalidCloseCode,
-    /// A data frame arrived after the peer's Close (§5.5.1: "the endpoint
-    /// MUST NOT send any more data frames" after a Close). → 1002
-    DataAfterClose,
     /// Text message or close reason that is not valid UTF-8 (§8.1). → 1007
     InvalidUtf8,
     /// A frame's declared payload length exceeds the configured limit. → 1009
@@ -94,7 +91,6 @@ impl ProtocolError {
             Self::ExpectedContinuation => "new data frame inside a fragmented message",
             Self::CloseFrameTooShort => "close frame with a one-byte payload",
             Self::InvalidCloseCode => "close code not allowed on the wire",
-            Self::DataAfterClose => "data frame after the peer's close",
             Self::InvalidUtf8 => "invalid UTF-8 in a text message or close reason",
             Self::FrameTooBig => "frame larger than the configured limit",
             Self::MessageTooBig => "message larger than the configured limit",

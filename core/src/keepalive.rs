@@ -41,6 +41,18 @@ impl KeepAlive {
         }
     }
 
+    /// The silence after which a Ping is due, in milliseconds.
+    #[must_use]
+    pub const fn interval_ms(&self) -> u64 {
+        self.interval_ms
+    }
+
+    /// How long a Ping may go unanswered, in milliseconds.
+    #[must_use]
+    pub const fn timeout_ms(&self) -> u64 {
+        self.timeout_ms
+    }
+
     /// Given the current time (any monotonic milliseconds), says what to do.
     /// Call it periodically and whenever input was processed.
     pub fn poll(&mut self, now_ms: u64, conn: &mut Connection) -> KeepAliveAction {

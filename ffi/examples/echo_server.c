@@ -1,0 +1,384 @@
+/*
+ * echo_server.c: a WebSocket echo server on POSIX sockets and libwsframe.
+ *
+ *     echo_server HOST:PORT        e.g. echo_server 127.0.0.1:9001
+ *
+ * One thread, non-blocking sockets, poll(). Every connection lives in a
+ * fixed table slot with its own receive and send buffers and its wsf_conn
+ * in caller storage (wsf_conn_size / wsf_conn_align / wsf_conn_init): no
+ * allocation after start-up. Valid WebSocket handshakes are accepted with
+ * no subprotocol and no extension (a permessage-deflate offer is declined
+ * by not answering it); each piece of data is echoed as it arrives, so a
+ * 16 MiB message streams through a 16 KiB buffer. A plain GET / gets a
+ * page that opens a WebSocket back to this server; other requests get the
+ * library's HTTP refusal (400, 405, 426, 431) or 404.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "index_html.h" /* generated from index.html: static const unsigned char index_html[] */
+
+#define MAX_CONNS 256            /* connections served at once; more are closed */
+#define RX_CAP (16 * 1024)       /* receive buffer: holds a whole request head */
+#define TX_CAP (2 * RX_CAP)      /* send buffer: echoes, pending frames, the page */
+#define MAX_HEAD 8192            /* longest request head: 431 beyond */
+#define HANDSHAKE_MS 10000       /* a request head must arrive within this */
+#define LINGER_MS 2000           /* after our FIN, how long to wait for the peer's */
+
+typedef char page_fits_tx[sizeof index_html + 512 <= TX_CAP ? 1 : -1];
+
+enum phase { FREE, HANDSHAKE, OPEN, CLOSING };
+
+struct client {
+    enum phase phase;
+    int fd;
+    int eof;            /* the peer closed its side */
+    int shut;           /* we closed our side (CLOSING, tx sent) */
+    int blocked;        /* the pump waits for tx to drain: do not read */
+    uint64_t deadline;  /* HANDSHAKE, CLOSING: drop the connection then */
+    void *storage;      /* wsf_conn_size() bytes for this slot's wsf_conn */
+    struct peer p;
+};
+
+static struct client clients[MAX_CONNS];
+static const struct wsf_config *config;
+
+static void log_fd(const struct client *c, const char *what, wsf_status st)
+{
+    char text[96];
+    fprintf(stderr, "echo_server: fd %d: %s: %s\n", c->fd, what, status_text(st, text, sizeof text));
+}
+
+static void drop(struct client *c)
+{
+    close(c->fd);
+    c->phase = FREE;
+}
+
+/* Sends what tx holds, then closes our side and waits (bounded) for the
+ * peer to close too: closing with unread input would reset the connection
+ * and could lose our last bytes. */
+static void start_closing(struct client *c, uint64_t now)
+{
+    c->phase = CLOSING;
+    c->deadline = now + LINGER_MS;
+}
+
+/* A plain HTTP request (no Upgrade): GET / gets the page, anything else 404.
+ * The parser has checked that the head is complete and the method is GET. */
+static void answer_http(struct client *c)
+{
+    const char *head = (const char *)c->p.rx.data + c->p.rx.start;
+    size_t len = buf_len(&c->p.rx), path = 4, end = 4, n;
+    struct buf *tx = &c->p.tx;
+
+    while (end < len && head[end] != ' ' && head[end] != '?')
+        end++;
+    if ((end - path == 1 && head[path] == '/') ||
+        (end - path == 11 && memcmp(head + path, "/index.html", 11) == 0)) {
+        n = (size_t)snprintf((char *)tx->data + tx->end, tx->cap - tx->end,
+                             "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                             "Content-Length: %u\r\nCache-Control: no-store\r\n"
+                             "Connection: close\r\n\r\n",
+                             (unsigned)sizeof index_html);
+        tx->end += n;
+        buf_put(tx, index_html, sizeof index_html);
+    } else if (wsf_handshake_write_status(404, NULL, 0, tx->data + tx->end, tx->cap - tx->end,
+                                          &n) == WSF_OK) {
+        tx->end += n;
+    }
+}
+
+/* Parses the request head received so far and answers it. */
+static void handshake(struct client *c, uint64_t now)
+{
+    struct wsf_handshake_limits limits = wsf_handshake_limits_default();
+    struct wsf_response response;
+    struct wsf_request request;
+    struct buf *rx = &c->p.rx, *tx = &c->p.tx;
+    wsf_status st;
+    size_t n;
+
+    limits.max_head_size = MAX_HEAD;
+    st = wsf_request_parse(rx->data + rx->start, buf_len(rx), &limits, &request);
+    if (st == WSF_INCOMPLETE) {
+        if (c->eof)
+            drop(c);
+        return;
+    }
+    if (st == WSF_HANDSHAKE_MISSING_UPGRADE) {
+        answer_http(c);
+        start_closing(c, now);
+        return;
+    }
+    if (st != WSF_OK) {
+        log_fd(c, "refused", st);
+        if (wsf_handshake_write_rejection(st, tx->data + tx->end, tx->cap - tx->end, &n) == WSF_OK)
+            tx->end += n;
+        start_closing(c, now);
+        return;
+    }
+    /* Accept: no subprotocol, no extension, so permessage-deflate is off.
+     * The 101 goes out as one block. */
+    memset(&response, 0, sizeof response);
+    st = wsf_request_write_response(&request, &response, tx->data + tx->end, tx->cap - tx->end, &n);
+    if (st == WSF_OK)
+        st = wsf_conn_init(WSF_ROLE_SERVER, config, c->storage, wsf_conn_size(), &c->p.conn);
+    if (st != WSF_OK) {
+        log_fd(c, "cannot accept", st);
+        drop(c);
+        return;
+    }
+    tx->end += n;
+    /* The bytes after the head are already frames. */
+    rx->start += request.head_len;
+    c->phase = OPEN;
+    c->deadline = 0;
+}
+
+static void run_pump(struct client *c, uint64_t now)
+{
+    enum pump_result r = pump(&c->p);
+    wsf_status err;
+
+    c->blocked = r == PUMP_NEED_OUTPUT;
+    if (r == PUMP_ERROR) {
+        log_fd(c, "usage error, dropped", WSF_USAGE_ERROR);
+        drop(c);
+    } else if (r == PUMP_FINISHED) {
+        err = wsf_conn_error(c->p.conn);
+        if (err != WSF_OK)
+            log_fd(c, "failed", err);
+        start_closing(c, now);
+    } else if (r == PUMP_NEED_INPUT && c->eof) {
+        drop(c); /* TCP closed without a closing handshake */
+    }
+}
+
+/* Reads and discards (CLOSING): returns 0 at EOF or on an error. */
+static int discard_input(struct client *c)
+{
+    long n;
+    c->p.rx.start = c->p.rx.end = 0;
+    n = sock_fill(c->fd, &c->p.rx);
+    c->p.rx.start = c->p.rx.end = 0;
+    return n > 0 || n == -2;
+}
+
+static void service(struct client *c, short revents, uint64_t now)
+{
+    long n;
+
+    if (buf_len(&c->p.tx) > 0 && sock_flush(c->fd, &c->p.tx) < 0) {
+        drop(c);
+        return;
+    }
+    if (revents & (POLLIN | POLLHUP | POLLERR)) {
+        if (c->phase == CLOSING) {
+            if (!discard_input(c)) {
+                drop(c);
+                return;
+            }
+        } else if (!c->eof && !c->blocked) {
+            n = sock_fill(c->fd, &c->p.rx);
+            if (n == 0)
+                c->eof = 1;
+            else if (n == -1) {
+                drop(c);
+                return;
+            }
+        }
+    }
+    if (c->phase == HANDSHAKE)
+        handshake(c, now);
+    if (c->phase == OPEN)
+        run_pump(c, now);
+    if (c->phase == FREE)
+        return;
+    if (buf_len(&c->p.tx) > 0 && sock_flush(c->fd, &c->p.tx) < 0) {
+        drop(c);
+        return;
+    }
+    if (c->phase == CLOSING && buf_len(&c->p.tx) == 0 && !c->shut) {
+        if (c->eof) {
+            drop(c);
+            return;
+        }
+        shutdown(c->fd, SHUT_WR);
+        c->shut = 1;
+        c->deadline = now + LINGER_MS;
+    }
+}
+
+static short wanted_events(const struct client *c)
+{
+    short events = buf_len(&c->p.tx) > 0 ? POLLOUT : 0;
+    if (c->phase == CLOSING ? c->shut : !c->eof && !c->blocked)
+        events |= POLLIN;
+    return events;
+}
+
+static void accept_all(int listener, uint64_t now)
+{
+    int fd, one = 1;
+    size_t i;
+
+    while ((fd = accept(listener, NULL, NULL)) >= 0) {
+        for (i = 0; i < MAX_CONNS && clients[i].phase != FREE; i++)
+            ;
+        if (i == MAX_CONNS || fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
+            close(fd); /* table full */
+            continue;
+        }
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        clients[i].phase = HANDSHAKE;
+        clients[i].fd = fd;
+        clients[i].eof = clients[i].shut = clients[i].blocked = 0;
+        clients[i].deadline = now + HANDSHAKE_MS;
+        clients[i].p.conn = NULL;
+        clients[i].p.rx.start = clients[i].p.rx.end = 0;
+        clients[i].p.tx.start = clients[i].p.tx.end = 0;
+    }
+}
+
+/* Allocates every slot's buffers and wsf_conn storage once, at start-up. */
+static int setup_table(void)
+{
+    static struct wsf_config cfg;
+    size_t align = wsf_conn_align(), stride, i;
+    uint8_t *bufs, *conns;
+    void *mem;
+
+    /* The defaults cover Autobahn 1-10: 16 MiB frames (9.1.6), 64 MiB
+     * messages, 131 072 fragments (9.3 and 9.4 send 65 536). */
+    cfg = wsf_config_default();
+    config = &cfg;
+    stride = (wsf_conn_size() + align - 1) / align * align;
+    if (posix_memalign(&mem, align < sizeof(void *) ? sizeof(void *) : align, MAX_CONNS * stride))
+        return -1;
+    conns = mem;
+    bufs = malloc((size_t)MAX_CONNS * (RX_CAP + TX_CAP));
+    if (!bufs)
+        return -1;
+    for (i = 0; i < MAX_CONNS; i++) {
+        clients[i].phase = FREE;
+        clients[i].storage = conns + i * stride;
+        clients[i].p.echo = 1;
+        clients[i].p.rx.data = bufs + i * (RX_CAP + TX_CAP);
+        clients[i].p.rx.cap = RX_CAP;
+        clients[i].p.tx.data = clients[i].p.rx.data + RX_CAP;
+        clients[i].p.tx.cap = TX_CAP;
+    }
+    return 0;
+}
+
+/* Listens on HOST:PORT; prints the address (PORT 0 picks a free one). */
+static int listen_on(const char *addr)
+{
+    char host[256], port[16], shown[64];
+    const char *colon = strrchr(addr, ':');
+    struct addrinfo hints, *ai;
+    struct sockaddr_storage ss;
+    socklen_t ss_len = sizeof ss;
+    int fd, one = 1;
+
+    if (!colon || (size_t)(colon - addr) >= sizeof host || strlen(colon + 1) >= sizeof port)
+        return -1;
+    memcpy(host, addr, (size_t)(colon - addr));
+    host[colon - addr] = '\0';
+    strcpy(port, colon + 1);
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    if (getaddrinfo(host, port, &hints, &ai) != 0)
+        return -1;
+    fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+        bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 128) < 0 ||
+        fcntl(fd, F_SETFL, O_NONBLOCK) < 0 ||
+        getsockname(fd, (struct sockaddr *)&ss, &ss_len) < 0 ||
+        getnameinfo((struct sockaddr *)&ss, ss_len, host, sizeof host, port, sizeof port,
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+        freeaddrinfo(ai);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    freeaddrinfo(ai);
+    snprintf(shown, sizeof shown, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
+    printf("echo_server: listening on %s (libwsframe %s)\nopen http://%s/\n", shown,
+           WSF_VERSION_STRING, shown);
+    fflush(stdout);
+    return fd;
+}
+
+int main(int argc, char **argv)
+{
+    static struct pollfd fds[1 + MAX_CONNS];
+    static size_t slot[1 + MAX_CONNS];
+    struct wsf_str version = wsf_version();
+    int listener;
+    size_t i, nfds;
+    uint64_t now;
+
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s HOST:PORT   (e.g. 127.0.0.1:9001)\n", argv[0]);
+        return 2;
+    }
+    if (version.len != strlen(WSF_VERSION_STRING) ||
+        memcmp(version.ptr, WSF_VERSION_STRING, version.len) != 0) {
+        fprintf(stderr, "echo_server: header %s but library %.*s\n", WSF_VERSION_STRING,
+                (int)version.len, version.ptr);
+        return 1;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    if (setup_table() < 0) {
+        fprintf(stderr, "echo_server: out of memory\n");
+        return 1;
+    }
+    listener = listen_on(argv[1]);
+    if (listener < 0) {
+        fprintf(stderr, "echo_server: cannot listen on %s: %s\n", argv[1], strerror(errno));
+        return 1;
+    }
+    for (;;) {
+        fds[0].fd = listener;
+        fds[0].events = POLLIN;
+        nfds = 1;
+        for (i = 0; i < MAX_CONNS; i++) {
+            if (clients[i].phase == FREE)
+                continue;
+            fds[nfds].fd = clients[i].fd;
+            fds[nfds].events = wanted_events(&clients[i]);
+            slot[nfds++] = i;
+        }
+        if (poll(fds, nfds, 500) < 0 && errno != EINTR) {
+            perror("echo_server: poll");
+            return 1;
+        }
+        now = now_ms();
+        if (fds[0].revents & POLLIN)
+            accept_all(listener, now);
+        for (i = 1; i < nfds; i++) {
+            struct client *c = &clients[slot[i]];
+            if (fds[i].revents)
+                service(c, fds[i].revents, now);
+            if (c->phase != FREE && c->deadline != 0 && now >= c->deadline)
+                drop(c); /* an idle handshake, or a peer that never closed */
+        }
+    }
+}

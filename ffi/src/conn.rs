@@ -1,0 +1,379 @@
+//! The connection object (`wsf_conn`): creation in caller storage (or on
+//! the heap), receiving, state queries and keep-alive. Sending is in
+//! `send.rs`.
+
+use core::ffi::c_void;
+
+use wsframe::{Connection, KeepAlive, KeepAliveAction, Role, State};
+
+use crate::boundary::{bytes_mut, guard, refer, refer_mut};
+use crate::config::wsf_config;
+use crate::event::wsf_event;
+use crate::status::wsf_status;
+use crate::storage;
+
+/// A WebSocket connection after the opening handshake, for either role
+/// (opaque). Create it with `wsf_conn_init` in storage of `wsf_conn_size()`
+/// bytes aligned to `wsf_conn_align()`; it holds no other resources, so
+/// it is released by releasing the storage.
+pub struct wsf_conn {
+    pub(crate) conn: Connection,
+    pub(crate) keepalive: Option<KeepAlive>,
+    /// The keep-alive interval and timeout configured (for `wsf_conn_config`).
+    keepalive_ms: (u64, u64),
+    #[cfg(feature = "alloc")]
+    heap: bool,
+}
+
+/// Which end of the connection we are (who masks, RFC 6455 §5.1).
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum wsf_role {
+    /// The endpoint that sent the handshake; masks every frame it sends.
+    WSF_ROLE_CLIENT = 0,
+    /// The endpoint that accepted the handshake; never masks.
+    WSF_ROLE_SERVER = 1,
+}
+
+/// Where a connection is in its life.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum wsf_state {
+    /// Data flows both ways.
+    WSF_STATE_OPEN = 0,
+    /// We sent Close; still receiving until the peer's Close.
+    WSF_STATE_CLOSE_SENT = 1,
+    /// The peer sent Close; our echo is pending (or our own Close).
+    WSF_STATE_CLOSE_RECEIVED = 2,
+    /// Both Closes went out: the closing handshake is complete.
+    WSF_STATE_CLOSED = 3,
+    /// A protocol error failed the connection (`wsf_conn_error`).
+    WSF_STATE_FAILED = 4,
+}
+
+/// What `wsf_conn_keepalive_poll` asks the caller to do.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum wsf_keepalive_action {
+    /// Nothing to do yet (or keep-alive is disabled).
+    WSF_KEEPALIVE_IDLE = 0,
+    /// The peer has been quiet for the interval: send a Ping now.
+    WSF_KEEPALIVE_SEND_PING = 1,
+    /// The Ping went unanswered for the timeout: close or drop the connection.
+    WSF_KEEPALIVE_TIMED_OUT = 2,
+}
+
+impl wsf_role {
+    /// The C value of a core role.
+    const fn from_core(role: Role) -> Self {
+        match role {
+            Role::Client => Self::WSF_ROLE_CLIENT,
+            Role::Server => Self::WSF_ROLE_SERVER,
+        }
+    }
+}
+
+/// The core role for a `wsf_role` number from C.
+fn role(role: u32) -> Result<Role, wsf_status> {
+    match role {
+        0 => Ok(Role::Client),
+        1 => Ok(Role::Server),
+        _ => Err(wsf_status::WSF_INVALID_ARGUMENT),
+    }
+}
+
+impl wsf_conn {
+    /// A new connection for `role` with `config`.
+    ///
+    /// # Safety
+    /// `config` is NULL or valid for reads of a `wsf_config`.
+    unsafe fn create(role_number: u32, config: *const wsf_config) -> Result<Self, wsf_status> {
+        // SAFETY: forwarded contract of the exports.
+        let config = unsafe { refer(config) }?;
+        Ok(Self {
+            conn: Connection::new(role(role_number)?, config.core()),
+            keepalive: config.keepalive(),
+            keepalive_ms: (config.keepalive_interval_ms, config.keepalive_timeout_ms),
+            #[cfg(feature = "alloc")]
+            heap: false,
+        })
+    }
+}
+
+/// Bytes of storage a `wsf_conn` needs.
+///
+/// # Safety
+/// Always safe to call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wsf_conn_size() -> usize {
+    storage::size::<wsf_conn>()
+}
+
+/// Alignment the storage of a `wsf_conn` needs.
+///
+/// # Safety
+/// Always safe to call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wsf_conn_align() -> usize {
+    storage::align::<wsf_conn>()
+}
+
+/// Creates an open connection for `role` (a `wsf_role`) in caller storage
+/// and stores its handle (which equals `storage`) in `*out`. Use it
+/// directly for framing-only operation (the handshake was done elsewhere),
+/// or after a handshake done with this library.
+///
+/// Errors: `WSF_NULL_POINTER`, `WSF_INVALID_ARGUMENT` (unknown role),
+/// `WSF_STORAGE_TOO_SMALL`, `WSF_STORAGE_MISALIGNED`.
+///
+/// # Safety
+/// `config` is NULL or points to a `wsf_config`; `storage` is NULL or
+/// valid for writes of `storage_len` bytes, used for nothing else while
+/// the connection lives; `out` is NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wsf_conn_init(
+    role: u32,
+    config: *const wsf_config,
+    storage: *mut c_void,
+    storage_len: usize,
+    out: *mut *mut wsf_conn,
+) -> wsf_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let out = unsafe { refer_mut(out) }?;
+        // SAFETY: per this function's contract.
+        let conn = unsafe { wsf_conn::create(role, config) }?;
+        // SAFETY: per this function's contract.
+        *out = unsafe { storage::place(storage, storage_len, conn) }?;
+        Ok(())
+    })
+}
+
+/// Creates an open connection on the heap (feature `alloc`); free it with
+/// `wsf_conn_free`.
+///
+/// Errors: `WSF_NULL_POINTER`, `WSF_INVALID_ARGUMENT`, `WSF_ALLOC_FAILED`.
+///
+/// # Safety
+/// `config` is NULL or points to a `wsf_config`; `out` is NULL or valid
+/// for a write.
+#[cfg(feature = "alloc")]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wsf_conn_new(
+    role: u32,
+    config: *const wsf_config,
+    out: *mut *mut wsf_conn,
+) -> wsf_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let out = unsafe { refer_mut(out) }?;
+        // SAFETY: per this function's contract.
+        let conn = unsafe { wsf_conn::create(role, config) }?;
+        *out = storage::boxed(wsf_conn { heap: true, ..conn })?;
+        Ok(())
+    })
+}
+
+/// Frees a connection made by `wsf_conn_new` (feature `alloc`). NULL, and
+/// connections made by `wsf_conn_init`, are ignored.
+///
+/// # Safety
+/// `conn` is NULL or a live connection, not used afterwards.
+#[cfg(feature = "alloc")]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wsf_conn_free(conn: *mut wsf_conn) {
+    crate::boundary::guard_value((), || {
+        // SAFETY: per this function's contract.
+        if let Ok(c) = unsafe { refer(conn) } {
+            if c.heap {
+                // SAFETY: `heap` is only set by `wsf_conn_new`, whose block
+                // this is.
+                unsafe { storage::unbox(conn) };
+            }
+        }
+    });
+}
+
+/// Processes received bytes: unmasks in place, uses a prefix of `buf` and
+/// reports at most one event in `*out` (`out->consumed` bytes used: drop
+/// them and call again, appending new bytes when nothing was consumed).
+/// Payloads point into `buf`. Any buffer of `WSF_MIN_RECV_BUFFER` bytes
+/// or more always makes progress; large messages arrive in pieces.
+///
+/// After every call, `wsf_conn_write_pending` drains what must be sent.
+/// Errors: `WSF_NULL_POINTER`, or a protocol error (`WSF_PROTOCOL_*`): the
+/// connection is failed, its Close (`wsf_status_close_code`) is pending,
+/// and every later call returns the same status.
+///
+/// # Safety
+/// `conn` is NULL or a live connection; `buf` is NULL with `len` 0 or
+/// valid for reads and writes of `len` bytes; `out` is NULL or valid for a
+/// write and not inside `buf`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wsf_conn_recv(
+    conn: *mut wsf_conn,
+    buf: *mut u8,
+    len: usize,
+    out: *mut wsf_event,
+) -> wsf_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let conn = unsafe { refer_mut(conn) }?;
+        // SAFETY: per this function's contract.
+        let out = unsafe { refer_mut(out) }?;
+        // SAFETY: per this function's contract.
+        let buf = unsafe { bytes_mut(buf, len) }?;
+        let recv = conn.conn.recv(buf)?;
+        *out = wsf_event::from_recv(&recv);
+        Ok(())
+    })
+}
+
+/// The connection's state; `WSF_STATE_FAILED` for NULL.
+///
+/// # Safety
+/// `conn` is NULL or a live connection.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wsf_conn_state(conn: *const wsf_conn) -> wsf_state {
+    use wsf_state::*;
+    // SAFETY: per this function's contract.
+    let Ok(c) = (unsafe { refer(conn) }) else {
+        return WSF_STATE_FAILED;
+    };
+    match c.conn.state() {
+        State::Open => WSF_STATE_OPEN,
+        State::CloseSent => WSF_STATE_CLOSE_SENT,
+        State::CloseReceived => WSF_STATE_CLOSE_RECEIVED,
+        State::Closed => WSF_STATE_CLOSED,
+        State::Failed => WSF_STATE_FAILED,
+    }
+}
+
+/// The connection's role; `WSF_ROLE_CLIENT` for NULL.
+///
+/// # Safety
+/// `conn` is NULL or a live connection.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wsf_conn_role(conn: *const wsf_conn) -> wsf_role {
+    // SAFETY: per this function's contract.
+    unsafe { refer(conn) }.map_or(wsf_role::WSF_ROLE_CLIENT, |c| {
+        wsf_role::from_core(c.conn.role())
+    })
+}
+
+/// The protocol error that failed the connection (`WSF_OK` if it has not
+/// failed; `WSF_NULL_POINTER` for NULL).
+///
+/// # Safety
+/// `conn` is NULL or a live connection.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wsf_conn_error(conn: *const wsf_conn) -> wsf_status {
+    // SAFETY: per this function's contract.
+    match unsafe { refer(conn) } {
+        Ok(c) => c.conn.error().map_or(wsf_status::WSF_OK, wsf_status::from),
+        Err(status) => status,
+    }
+}
+
+/// 1 if a frame waits to be sent (`wsf_conn_write_pending`); 0 if not or NULL.
+///
+/// # Safety
+/// `conn` is NULL or a live connection.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wsf_conn_has_pending(conn: *const wsf_conn) -> u8 {
+    // SAFETY: per this function's contract.
+    unsafe { refer(conn) }.map_or(0, |c| u8::from(c.conn.has_pending()))
+}
+
+/// 1 when nothing more will be sent or received (closing handshake done or
+/// connection failed, nothing pending): time to close the transport. 1 for
+/// NULL.
+///
+/// # Safety
+/// `conn` is NULL or a live connection.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wsf_conn_is_finished(conn: *const wsf_conn) -> u8 {
+    // SAFETY: per this function's contract.
+    unsafe { refer(conn) }.map_or(1, |c| u8::from(c.conn.is_finished()))
+}
+
+/// Copies the connection's configuration into `*out`.
+///
+/// # Safety
+/// `conn` is NULL or a live connection; `out` is NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wsf_conn_config(
+    conn: *const wsf_conn,
+    out: *mut wsf_config,
+) -> wsf_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let c = unsafe { refer(conn) }?;
+        // SAFETY: per this function's contract.
+        let out = unsafe { refer_mut(out) }?;
+        let (interval, timeout) = c.keepalive_ms;
+        *out = wsf_config {
+            keepalive_interval_ms: interval,
+            keepalive_timeout_ms: timeout,
+            ..wsf_config::from_core(c.conn.config())
+        };
+        Ok(())
+    })
+}
+
+/// Fails the connection with a protocol error the caller detected itself
+/// (`status` is a `WSF_PROTOCOL_*` value, e.g. `WSF_PROTOCOL_MESSAGE_TOO_BIG`
+/// for a message the application cannot hold): the Close with its code is
+/// queued. Has no effect on a connection that already failed.
+///
+/// Errors: `WSF_NULL_POINTER`, `WSF_INVALID_ARGUMENT` (not a protocol
+/// status).
+///
+/// # Safety
+/// `conn` is NULL or a live connection.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wsf_conn_fail(conn: *mut wsf_conn, status: u32) -> wsf_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let c = unsafe { refer_mut(conn) }?;
+        let error = wsf_status::from_u32(status)
+            .and_then(wsf_status::protocol_error)
+            .ok_or(wsf_status::WSF_INVALID_ARGUMENT)?;
+        let _ = c.conn.fail(error);
+        Ok(())
+    })
+}
+
+/// Keep-alive with caller time: given the current time in any monotonic
+/// milliseconds, says in `*action` whether to send a Ping (with
+/// `wsf_conn_send_ping`) or give up. Any received byte counts as a sign of
+/// life. Always `WSF_KEEPALIVE_IDLE` when the configuration's
+/// `keepalive_interval_ms` is 0.
+///
+/// # Safety
+/// `conn` is NULL or a live connection; `action` is NULL or valid for a
+/// write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wsf_conn_keepalive_poll(
+    conn: *mut wsf_conn,
+    now_ms: u64,
+    action: *mut wsf_keepalive_action,
+) -> wsf_status {
+    use wsf_keepalive_action::*;
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let c = unsafe { refer_mut(conn) }?;
+        // SAFETY: per this function's contract.
+        let action = unsafe { refer_mut(action) }?;
+        let Some(keepalive) = c.keepalive.as_mut() else {
+            *action = WSF_KEEPALIVE_IDLE;
+            return Ok(());
+        };
+        *action = match keepalive.poll(now_ms, &mut c.conn) {
+            KeepAliveAction::Idle => WSF_KEEPALIVE_IDLE,
+            KeepAliveAction::SendPing => WSF_KEEPALIVE_SEND_PING,
+            KeepAliveAction::TimedOut => WSF_KEEPALIVE_TIMED_OUT,
+        };
+        Ok(())
+    })
+}
