@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
-STEPS=(rust c autobahn c_examples browser pkgconfig)
+STEPS=(rust c autobahn c_examples browser pkgconfig differential fuzz miri)
 
 banner() {
     printf '\n==== %s ====\n' "$*"
@@ -116,6 +116,31 @@ step_browser() {
 # --- pkgconfig: ffi/install.sh into a temporary prefix, a C program built with pkg-config ------
 step_pkgconfig() {
     run bash tests/pkgconfig/run.sh
+}
+
+# --- hardening: differential vs tungstenite, fuzz smoke, Miri (docs/HARDENING.md) ---------------
+step_differential() {
+    run bash -c 'cd tests/differential && cargo test --release'
+}
+
+install_fuzz() {
+    rustup toolchain list | grep -q '^nightly' || run rustup toolchain install nightly --profile minimal
+    cargo fuzz --version >/dev/null 2>&1 || run cargo install --locked cargo-fuzz
+}
+
+step_fuzz() {
+    # Every target for WSF_FUZZ_SECONDS (default 10) after one build; see fuzz/run.sh.
+    run bash fuzz/run.sh "${WSF_FUZZ_SECONDS:-10}"
+}
+
+install_miri() {
+    rustup toolchain list | grep -q '^nightly' || run rustup toolchain install nightly --profile minimal
+    rustup_component miri nightly
+    rustup_component rust-src nightly
+}
+
+step_miri() {
+    run bash tests/miri.sh
 }
 
 # --- driver -------------------------------------------------------------------------------------

@@ -43,6 +43,12 @@ static void collect(struct peer *p, const uint8_t *data, size_t n)
     p->got_len += n;
 }
 
+static enum pump_result usage_error(struct peer *p, wsf_status st)
+{
+    p->error = st;
+    return PUMP_ERROR;
+}
+
 enum pump_result pump(struct peer *p)
 {
     struct wsf_event ev;
@@ -74,20 +80,20 @@ enum pump_result pump(struct peer *p)
                                                 p->tx.data + p->tx.end, p->tx.cap - p->tx.end,
                                                 &n);
                     if (out_st != WSF_OK)
-                        return PUMP_ERROR;
+                        return usage_error(p, out_st);
                     p->tx.end += n;
                 }
             }
             p->rx.start += ev.consumed;
         } else if (wsf_status_close_code(st) == 0) {
-            return PUMP_ERROR; /* not a protocol error: a bug in this program */
+            return usage_error(p, st); /* not a protocol error: a bug in this program */
         }
         /* After every event (and after a protocol error): the automatic
          * Pong, the Close echo, or the Close that fails the connection. */
         out_st = wsf_conn_write_pending(p->conn, mask_key_for(p->conn), p->tx.data + p->tx.end,
                                         p->tx.cap - p->tx.end, &n);
         if (out_st != WSF_OK)
-            return PUMP_ERROR;
+            return usage_error(p, out_st);
         p->tx.end += n;
         if (st != WSF_OK)
             return PUMP_FINISHED; /* failed: its Close is in tx */
@@ -176,6 +182,6 @@ uint64_t now_ms(void)
 const char *status_text(wsf_status st, char *out, size_t out_len)
 {
     struct wsf_str s = wsf_status_str(st);
-    snprintf(out, out_len, "%.*s (%u)", (int)s.len, s.ptr, (unsigned)st);
+    snprintf(out, out_len, "%.*s (status %u)", (int)s.len, s.ptr, (unsigned)st);
     return out;
 }

@@ -39,6 +39,7 @@ struct peer {
     int echo;           /* non-zero: echo each data piece; zero: collect it */
     char got[64];       /* collected data (truncated), e.g. a case count */
     size_t got_len;
+    wsf_status error;   /* what made pump() return PUMP_ERROR */
 };
 
 enum pump_result {
@@ -74,7 +75,7 @@ int sock_flush(int fd, struct buf *tx);
 
 /* Milliseconds of a monotonic clock. */
 uint64_t now_ms(void);
-/* A status for logs: "name (number)". */
+/* A status for logs: "description (status N)". */
 const char *status_text(wsf_status st, char *out, size_t out_len);
 
 #endif

@@ -149,9 +149,10 @@ static int session(const char *hostport, const char *path, int echo, struct peer
         }
     }
     if (r == PUMP_ERROR)
-        fprintf(stderr, "echo_client: %s: usage error\n", path);
+        fprintf(stderr, "echo_client: %s: %s\n", path, status_text(p->error, text, sizeof text));
     if (wsf_conn_error(p->conn) != WSF_OK)
-        fprintf(stderr, "echo_client: %s: failed: %s\n", path,
+        fprintf(stderr, "echo_client: %s: failed with Close %u: %s\n", path,
+                (unsigned)wsf_status_close_code(wsf_conn_error(p->conn)),
                 status_text(wsf_conn_error(p->conn), text, sizeof text));
 
     /* The server closes TCP first (§7.1.1): wait for its FIN, bounded. */

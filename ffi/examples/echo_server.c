@@ -35,8 +35,11 @@
 #define RX_CAP (16 * 1024)       /* receive buffer: holds a whole request head */
 #define TX_CAP (2 * RX_CAP)      /* send buffer: echoes, pending frames, the page */
 #define MAX_HEAD 8192            /* longest request head: 431 beyond */
-#define HANDSHAKE_MS 10000       /* a request head must arrive within this */
+#define TIMEOUT_MS 10000         /* a request head must arrive, our last bytes go out, within this */
 #define LINGER_MS 2000           /* after our FIN, how long to wait for the peer's */
+#ifndef KEEPALIVE_MS
+#define KEEPALIVE_MS 30000       /* ping a silent peer after this; drop it this much later */
+#endif
 
 typedef char page_fits_tx[sizeof index_html + 512 <= TX_CAP ? 1 : -1];
 
@@ -74,7 +77,7 @@ static void drop(struct client *c)
 static void start_closing(struct client *c, uint64_t now)
 {
     c->phase = CLOSING;
-    c->deadline = now + LINGER_MS;
+    c->deadline = now + TIMEOUT_MS;
 }
 
 /* A plain HTTP request (no Upgrade): GET / gets the page, anything else 404.
@@ -82,9 +85,13 @@ static void start_closing(struct client *c, uint64_t now)
 static void answer_http(struct client *c)
 {
     const char *head = (const char *)c->p.rx.data + c->p.rx.start;
-    size_t len = buf_len(&c->p.rx), path = 4, end = 4, n;
+    size_t len = buf_len(&c->p.rx), path = 0, end, n;
     struct buf *tx = &c->p.tx;
 
+    while (path < len && (head[path] == '\r' || head[path] == '\n'))
+        path++; /* empty lines before the request line are allowed */
+    path += 4;  /* "GET " */
+    end = path;
     while (end < len && head[end] != ' ' && head[end] != '?')
         end++;
     if ((end - path == 1 && head[path] == '/') ||
@@ -153,18 +160,39 @@ static void run_pump(struct client *c, uint64_t now)
 {
     enum pump_result r = pump(&c->p);
     wsf_status err;
+    char text[96];
 
     c->blocked = r == PUMP_NEED_OUTPUT;
     if (r == PUMP_ERROR) {
-        log_fd(c, "usage error, dropped", WSF_USAGE_ERROR);
+        log_fd(c, "dropped", c->p.error);
         drop(c);
     } else if (r == PUMP_FINISHED) {
         err = wsf_conn_error(c->p.conn);
         if (err != WSF_OK)
-            log_fd(c, "failed", err);
+            fprintf(stderr, "echo_server: fd %d: failed with Close %u: %s\n", c->fd,
+                    (unsigned)wsf_status_close_code(err), status_text(err, text, sizeof text));
         start_closing(c, now);
     } else if (r == PUMP_NEED_INPUT && c->eof) {
         drop(c); /* TCP closed without a closing handshake */
+    }
+}
+
+/* A peer silent for KEEPALIVE_MS gets a Ping; one silent for as long again
+ * (gone without a FIN, or not reading) is dropped. */
+static void keep_alive(struct client *c, uint64_t now)
+{
+    wsf_keepalive_action action = WSF_KEEPALIVE_IDLE;
+    struct buf *tx = &c->p.tx;
+    size_t n;
+
+    wsf_conn_keepalive_poll(c->p.conn, now, &action);
+    if (action == WSF_KEEPALIVE_TIMED_OUT) {
+        fprintf(stderr, "echo_server: fd %d: keep-alive timed out\n", c->fd);
+        drop(c);
+    } else if (action == WSF_KEEPALIVE_SEND_PING && buf_compact(tx) >= WSF_MAX_PENDING_FRAME &&
+               wsf_conn_send_ping(c->p.conn, NULL, 0, 0, tx->data + tx->end, tx->cap - tx->end,
+                                  &n) == WSF_OK) {
+        tx->end += n;
     }
 }
 
@@ -247,7 +275,7 @@ static void accept_all(int listener, uint64_t now)
         clients[i].phase = HANDSHAKE;
         clients[i].fd = fd;
         clients[i].eof = clients[i].shut = clients[i].blocked = 0;
-        clients[i].deadline = now + HANDSHAKE_MS;
+        clients[i].deadline = now + TIMEOUT_MS;
         clients[i].p.conn = NULL;
         clients[i].p.rx.start = clients[i].p.rx.end = 0;
         clients[i].p.tx.start = clients[i].p.tx.end = 0;
@@ -265,6 +293,8 @@ static int setup_table(void)
     /* The defaults cover Autobahn 1-10: 16 MiB frames (9.1.6), 64 MiB
      * messages, 131 072 fragments (9.3 and 9.4 send 65 536). */
     cfg = wsf_config_default();
+    cfg.keepalive_interval_ms = KEEPALIVE_MS;
+    cfg.keepalive_timeout_ms = KEEPALIVE_MS;
     config = &cfg;
     stride = (wsf_conn_size() + align - 1) / align * align;
     if (posix_memalign(&mem, align < sizeof(void *) ? sizeof(void *) : align, MAX_CONNS * stride))
@@ -377,7 +407,9 @@ int main(int argc, char **argv)
             struct client *c = &clients[slot[i]];
             if (fds[i].revents)
                 service(c, fds[i].revents, now);
-            if (c->phase != FREE && c->deadline != 0 && now >= c->deadline)
+            if (c->phase == OPEN)
+                keep_alive(c, now);
+            else if (c->phase != FREE && c->deadline != 0 && now >= c->deadline)
                 drop(c); /* an idle handshake, or a peer that never closed */
         }
     }
