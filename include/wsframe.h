@@ -1152,7 +1152,8 @@ size_t wsf_conn_align(void);
 
 /**
  * Creates an open connection for `role` (a `wsf_role`) in caller storage
- * and stores its handle (which equals `storage`) in `*out`. Use it
+ * and stores its handle (which equals `storage`) in `*out`. A NULL
+ * `config` means the defaults (`wsf_config_default`). Use it
  * directly for framing-only operation (the handshake was done elsewhere),
  * or after a handshake done with this library.
  *
@@ -1174,6 +1175,8 @@ wsf_status wsf_conn_init(uint32_t role,
 /**
  * Creates an open connection on the heap (feature `alloc`); free it with
  * `wsf_conn_free`.
+ *
+ * A NULL `config` means the defaults.
  *
  * Errors: `WSF_NULL_POINTER`, `WSF_INVALID_ARGUMENT`, `WSF_ALLOC_FAILED`.
  *
@@ -1199,8 +1202,9 @@ void wsf_conn_free(struct wsf_conn *conn);
  * Processes received bytes: unmasks in place, uses a prefix of `buf` and
  * reports at most one event in `*out` (`out->consumed` bytes used: drop
  * them and call again, appending new bytes when nothing was consumed).
- * Payloads point into `buf`. Any buffer of `WSF_MIN_RECV_BUFFER` bytes
- * or more always makes progress; large messages arrive in pieces.
+ * Payloads point into `buf` and are never longer than `len`. Any buffer
+ * of `WSF_MIN_RECV_BUFFER` bytes or more always makes progress; large
+ * messages arrive in pieces.
  *
  * After every call, `wsf_conn_write_pending` drains what must be sent.
  * Errors: `WSF_NULL_POINTER`, or a protocol error (`WSF_PROTOCOL_*`): the
@@ -1284,7 +1288,9 @@ wsf_status wsf_conn_fail(struct wsf_conn *conn, uint32_t status);
  * milliseconds, says in `*action` whether to send a Ping (with
  * `wsf_conn_send_ping`) or give up. Any received byte counts as a sign of
  * life. Always `WSF_KEEPALIVE_IDLE` when the configuration's
- * `keepalive_interval_ms` is 0.
+ * `keepalive_interval_ms` is 0. `WSF_KEEPALIVE_SEND_PING` is reported
+ * once per quiet spell: send the Ping then (or it is not asked for again;
+ * the timeout still runs).
  *
  * # Safety
  * `conn` is NULL or a live connection; `action` is NULL or valid for a

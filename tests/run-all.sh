@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
-STEPS=(rust c autobahn c_examples browser pkgconfig differential fuzz miri)
+STEPS=(rust c autobahn c_examples browser pkgconfig differential fuzz miri qemu wasm)
 
 banner() {
     printf '\n==== %s ====\n' "$*"
@@ -46,12 +46,12 @@ PY
 # rustup_component NAME [TOOLCHAIN], rustup_target TRIPLE [TOOLCHAIN]
 rustup_component() {
     local toolchain=${2:+--toolchain=$2}
-    rustup component list --installed ${toolchain:+"$toolchain"} | grep -q "^$1" ||
+    grep -q "^$1" <<<"$(rustup component list --installed ${toolchain:+"$toolchain"})" ||
         run rustup component add ${toolchain:+"$toolchain"} "$1"
 }
 rustup_target() {
     local toolchain=${2:+--toolchain=$2}
-    rustup target list --installed ${toolchain:+"$toolchain"} | grep -qx "$1" ||
+    grep -qx "$1" <<<"$(rustup target list --installed ${toolchain:+"$toolchain"})" ||
         run rustup target add ${toolchain:+"$toolchain"} "$1"
 }
 
@@ -124,7 +124,7 @@ step_differential() {
 }
 
 install_fuzz() {
-    rustup toolchain list | grep -q '^nightly' || run rustup toolchain install nightly --profile minimal
+    grep -q '^nightly' <<<"$(rustup toolchain list)" || run rustup toolchain install nightly --profile minimal
     cargo fuzz --version >/dev/null 2>&1 || run cargo install --locked cargo-fuzz
 }
 
@@ -134,13 +134,33 @@ step_fuzz() {
 }
 
 install_miri() {
-    rustup toolchain list | grep -q '^nightly' || run rustup toolchain install nightly --profile minimal
+    grep -q '^nightly' <<<"$(rustup toolchain list)" || run rustup toolchain install nightly --profile minimal
     rustup_component miri nightly
     rustup_component rust-src nightly
 }
 
 step_miri() {
     run bash tests/miri.sh
+}
+
+# --- qemu: bare metal (tests/qemu/run.sh): scenarios on Cortex-M3/M4F under QEMU with defmt, ------
+# riscv32 build, panic-freedom proven by the linker, footprint
+install_qemu() {
+    run bash -c 'cd tests/qemu && source ./setup.sh'
+}
+
+step_qemu() {
+    run bash tests/qemu/run.sh
+}
+
+# --- wasm: core tests on wasm32-wasip1, the C ABI as a wasm module under Node (tests/wasm/run.sh) ---
+install_wasm() {
+    rustup_target wasm32-wasip1
+    rustup_target wasm32-unknown-unknown
+}
+
+step_wasm() {
+    run bash tests/wasm/run.sh
 }
 
 # --- driver -------------------------------------------------------------------------------------

@@ -88,8 +88,14 @@ impl wsf_conn {
     /// # Safety
     /// `config` is NULL or valid for reads of a `wsf_config`.
     unsafe fn create(role_number: u32, config: *const wsf_config) -> Result<Self, wsf_status> {
-        // SAFETY: forwarded contract of the exports.
-        let config = unsafe { refer(config) }?;
+        // NULL means the defaults, as websocket.dll's property arrays may be.
+        let defaults = wsf_config::from_core(&wsframe::Config::new());
+        let config = if config.is_null() {
+            &defaults
+        } else {
+            // SAFETY: forwarded contract of the exports.
+            unsafe { refer(config) }?
+        };
         Ok(Self {
             conn: Connection::new(role(role_number)?, config.core()),
             keepalive: config.keepalive(),
@@ -119,7 +125,8 @@ pub unsafe extern "C" fn wsf_conn_align() -> usize {
 }
 
 /// Creates an open connection for `role` (a `wsf_role`) in caller storage
-/// and stores its handle (which equals `storage`) in `*out`. Use it
+/// and stores its handle (which equals `storage`) in `*out`. A NULL
+/// `config` means the defaults (`wsf_config_default`). Use it
 /// directly for framing-only operation (the handshake was done elsewhere),
 /// or after a handshake done with this library.
 ///
@@ -151,6 +158,8 @@ pub unsafe extern "C" fn wsf_conn_init(
 
 /// Creates an open connection on the heap (feature `alloc`); free it with
 /// `wsf_conn_free`.
+///
+/// A NULL `config` means the defaults.
 ///
 /// Errors: `WSF_NULL_POINTER`, `WSF_INVALID_ARGUMENT`, `WSF_ALLOC_FAILED`.
 ///
@@ -197,8 +206,9 @@ pub unsafe extern "C" fn wsf_conn_free(conn: *mut wsf_conn) {
 /// Processes received bytes: unmasks in place, uses a prefix of `buf` and
 /// reports at most one event in `*out` (`out->consumed` bytes used: drop
 /// them and call again, appending new bytes when nothing was consumed).
-/// Payloads point into `buf`. Any buffer of `WSF_MIN_RECV_BUFFER` bytes
-/// or more always makes progress; large messages arrive in pieces.
+/// Payloads point into `buf` and are never longer than `len`. Any buffer
+/// of `WSF_MIN_RECV_BUFFER` bytes or more always makes progress; large
+/// messages arrive in pieces.
 ///
 /// After every call, `wsf_conn_write_pending` drains what must be sent.
 /// Errors: `WSF_NULL_POINTER`, or a protocol error (`WSF_PROTOCOL_*`): the
@@ -348,7 +358,9 @@ pub unsafe extern "C" fn wsf_conn_fail(conn: *mut wsf_conn, status: u32) -> wsf_
 /// milliseconds, says in `*action` whether to send a Ping (with
 /// `wsf_conn_send_ping`) or give up. Any received byte counts as a sign of
 /// life. Always `WSF_KEEPALIVE_IDLE` when the configuration's
-/// `keepalive_interval_ms` is 0.
+/// `keepalive_interval_ms` is 0. `WSF_KEEPALIVE_SEND_PING` is reported
+/// once per quiet spell: send the Ping then (or it is not asked for again;
+/// the timeout still runs).
 ///
 /// # Safety
 /// `conn` is NULL or a live connection; `action` is NULL or valid for a

@@ -87,7 +87,7 @@ start() {
 # connecting; without it, a connect probe (which the endpoint sees as a client that hangs up).
 is_listening() {
     if command -v ss >/dev/null; then
-        ss -Hltn "sport = :$1" | grep -q .
+        [[ -n "$(ss -Hltn "sport = :$1")" ]]
     else
         (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
     fi

@@ -14,7 +14,7 @@ TOOLS="$ROOT/target/tools/cbindgen-$CBINDGEN_VERSION"
 CBINDGEN="$TOOLS/bin/cbindgen"
 HEADER="$ROOT/include/wsframe.h"
 
-if ! "$CBINDGEN" --version 2>/dev/null | grep -qx "cbindgen $CBINDGEN_VERSION"; then
+if [[ "$("$CBINDGEN" --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]]; then
     echo "check-header: installing cbindgen $CBINDGEN_VERSION into $TOOLS" >&2
     cargo install --quiet --locked cbindgen --version "=$CBINDGEN_VERSION" --root "$TOOLS" --no-track
 fi

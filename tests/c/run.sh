@@ -59,9 +59,9 @@ install() {
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"
     fi
-    rustup toolchain list | grep -q '^nightly' ||
+    grep -q '^nightly' <<<"$(rustup toolchain list)" ||
         rustup toolchain install nightly --profile minimal
-    rustup target list --installed | grep -qx thumbv7m-none-eabi ||
+    grep -qx thumbv7m-none-eabi <<<"$(rustup target list --installed)" ||
         rustup target add thumbv7m-none-eabi
     # Installs the pinned cbindgen on first use.
     bash "$TESTS/check-header.sh" >/dev/null
@@ -119,7 +119,7 @@ build_plain() {
         g++ -std=c++17 "${WARN[@]}" -DWSF_ALLOC -Iinclude -I"$TESTS" -x c++ "${SUITE[@]}" -x none \
             "$TESTS/main_cpp17.cpp" -o "$OUT/plain/test_cpp17" -L"$OUT/lib" -lwsframe \
             -Wl,-rpath,"$OUT/lib" &&
-        ldd "$OUT/plain/test_cpp17" | grep -q "$OUT/lib/libwsframe.so" &&
+        grep -qF "$OUT/lib/libwsframe.so" <<<"$(ldd "$OUT/plain/test_cpp17")" &&
         echo "built; test_cpp17 loads $OUT/lib/libwsframe.so"
 }
 
@@ -146,9 +146,11 @@ build_asan_rust() {
 }
 
 build_asan() {
-    build_c "$OUT/asan" -DWSF_ALLOC "${SAN[@]}" -- "${SAN[@]}" "$ASAN_LIB" "${NATIVE_LIBS[@]}" &&
-        ldd "$OUT/asan/test_c99" | grep -q libasan && ldd "$OUT/asan/test_c99" | grep -q libubsan &&
-        echo "libasan and libubsan linked"
+    build_c "$OUT/asan" -DWSF_ALLOC "${SAN[@]}" -- "${SAN[@]}" "$ASAN_LIB" "${NATIVE_LIBS[@]}" || return 1
+    # Captured first: `ldd | grep -q` can die of SIGPIPE under pipefail.
+    local libs
+    libs=$(ldd "$OUT/asan/test_c99") || return 1
+    grep -q libasan <<<"$libs" && grep -q libubsan <<<"$libs" && echo "libasan and libubsan linked"
 }
 
 # Proof that ASan sees inside the Rust code: a C caller lies about a buffer
@@ -191,7 +193,8 @@ NOSTD_LIB="$ROOT/target/ffi-nostd/$HOST/release/libwsframe_ffi.a"
 build_nostd_host() {
     CARGO_PROFILE_RELEASE_PANIC=abort cargo build -p wsframe-ffi --release --no-default-features \
         --features panic-handler --target "$HOST" --target-dir target/ffi-nostd &&
-        ! nm -C "$NOSTD_LIB" 2>/dev/null | grep -q ' std::' &&
+        nm -C "$NOSTD_LIB" >"$OUT/logs/nostd-nm.txt" 2>/dev/null &&
+        ! grep -q ' std::' "$OUT/logs/nostd-nm.txt" &&
         build_c "$OUT/nostd" -- "$NOSTD_LIB" -Wl,--gc-sections &&
         echo "no_std library (no std:: symbols) linked into both programs"
 }

@@ -12,14 +12,29 @@ static void conn_functions(wsf_conn *conn) {
     wsf_event ev;
     wsf_keepalive_action a;
     wsf_conn *out = NULL;
-    CHECK_ST(wsf_conn_init(WSF_ROLE_SERVER, NULL, storage, sizeof storage, &out), WSF_NULL_POINTER);
+    /* A NULL config means the defaults. */
+    {
+        uint64_t big[64]; /* 512 bytes, 8-aligned: more than wsf_conn_size/align */
+        wsf_config got, want = wsf_config_default();
+        wsf_conn *dflt = NULL;
+        CHECK(wsf_conn_size() <= sizeof big && wsf_conn_align() <= sizeof big[0]);
+        CHECK_ST(wsf_conn_init(WSF_ROLE_SERVER, NULL, big, sizeof big, &dflt), WSF_OK);
+        CHECK_ST(wsf_conn_config(dflt, &got), WSF_OK);
+        CHECK(got.max_frame_size == want.max_frame_size && got.max_message_size == want.max_message_size);
+        CHECK(got.max_fragments == want.max_fragments && got.validate_utf8 == want.validate_utf8);
+        CHECK(got.auto_pong == want.auto_pong && got.keepalive_interval_ms == want.keepalive_interval_ms);
+        CHECK(got.keepalive_timeout_ms == want.keepalive_timeout_ms);
+    }
     CHECK_ST(wsf_conn_init(WSF_ROLE_SERVER, &c, NULL, 4096, &out), WSF_NULL_POINTER);
     CHECK_ST(wsf_conn_init(WSF_ROLE_SERVER, &c, storage, sizeof storage, NULL), WSF_NULL_POINTER);
     CHECK(out == NULL);
 #if defined(WSF_ALLOC)
-    CHECK_ST(wsf_conn_new(WSF_ROLE_SERVER, NULL, &out), WSF_NULL_POINTER);
     CHECK_ST(wsf_conn_new(WSF_ROLE_SERVER, &c, NULL), WSF_NULL_POINTER);
     CHECK(out == NULL);
+    CHECK_ST(wsf_conn_new(WSF_ROLE_SERVER, NULL, &out), WSF_OK); /* NULL config: defaults */
+    CHECK(out != NULL);
+    wsf_conn_free(out);
+    out = NULL;
     wsf_conn_free(NULL);
 #endif
     CHECK_ST(wsf_conn_recv(NULL, buf, sizeof buf, &ev), WSF_NULL_POINTER);

@@ -61,7 +61,7 @@ static() {
     cc -static "${WARN[@]}" "$here/app.c" $(pkg-config --static --cflags --libs wsframe) \
         -Wl,--gc-sections -o "$work/app_static" &&
         ! ldd "$work/app_static" >/dev/null 2>&1 &&
-        nm "$work/app_static" | grep -q ' T wsf_handshake_accept_key$' &&
+        grep -q ' T wsf_handshake_accept_key$' <<<"$(nm "$work/app_static")" &&
         "$work/app_static"
 }
 
