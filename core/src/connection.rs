@@ -225,6 +225,13 @@ impl Connection {
     /// Returns the error to propagate.
     pub fn fail(&mut self, error: ProtocolError) -> Error {
         if self.failed.is_none() {
+            #[cfg(feature = "defmt")]
+            defmt::warn!(
+                "wsframe: {} failed: {} (close {=u16})",
+                self.role,
+                error,
+                error.close_code().get()
+            );
             self.failed = Some(error);
             if !self.close_sent {
                 let close = ClosePayload {
@@ -251,6 +258,8 @@ impl Connection {
         let payload = p.payload.get(..usize::from(p.len)).unwrap_or_default();
         let n = encode_frame(self.role, p.opcode, true, payload, mask_key, out)?;
         if p.opcode == OpCode::Close {
+            #[cfg(feature = "defmt")]
+            defmt::debug!("wsframe: {} sent its pending Close", self.role);
             self.close_sent = true;
         }
         self.pending = None;
@@ -527,6 +536,8 @@ impl Connection {
             OpCode::Pong => Ok(Event::Pong(payload)),
             _ => {
                 let close = ClosePayload::parse(payload)?;
+                #[cfg(feature = "defmt")]
+                defmt::debug!("wsframe: {} got Close {=u16}", self.role, close.code.get());
                 self.close_received = true;
                 if !self.close_sent {
                     // Echo the code, not the reason (§5.5.1: "typically echos").

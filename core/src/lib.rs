@@ -26,6 +26,9 @@ pub mod keepalive;
 pub mod mask;
 pub mod reassemble;
 pub mod role;
+#[cfg(any(test, feature = "testing"))]
+#[doc(hidden)]
+pub mod testing;
 pub mod utf8;
 
 pub use close::{CloseCode, ClosePayload};

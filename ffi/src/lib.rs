@@ -74,12 +74,17 @@ pub unsafe extern "C" fn wsf_version() -> types::wsf_str {
     types::wsf_str::from_static(env!("CARGO_PKG_VERSION"))
 }
 
-/// Spins forever: the panic handler of `no_std` static libraries linked
+/// Traps (wasm) or spins forever: the panic handler of `no_std` libraries linked
 /// into C firmware (feature `panic-handler`). Nothing in this crate or the
 /// core panics; this only satisfies the linker.
 #[cfg(all(feature = "panic-handler", not(feature = "std"), not(test)))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    // On wasm a trap reaches the host at once; elsewhere there is nothing
+    // better to do without std than to stop here.
+    #[cfg(target_arch = "wasm32")]
+    core::arch::wasm32::unreachable();
+    #[cfg(not(target_arch = "wasm32"))]
     loop {
         core::hint::spin_loop();
     }

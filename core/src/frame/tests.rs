@@ -202,6 +202,7 @@ mod props {
     use proptest::prelude::*;
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 4 } else { 256 }))]
         #[test]
         fn decode_never_panics_and_reencodes(bytes in proptest::collection::vec(any::<u8>(), 0..16)) {
             if let Ok(Decoded::Complete(h, n)) = decode(&bytes) {

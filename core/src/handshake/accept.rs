@@ -5,8 +5,12 @@
 //! server proves it read the handshake by answering with
 //! base64(SHA-1(key ‖ GUID)) (28 bytes). Neither is a security mechanism;
 //! they stop non-WebSocket servers and caches from accepting by accident.
+//!
+//! The SHA-1 ([`super::sha1`]) and the base64 here are the crate's own,
+//! small and without panic paths (`tests/qemu/panic-check.sh` proves it at
+//! link time); the `sha1_smol` and `base64ct` crates are their test oracles.
 
-use base64ct::{Base64, Encoding};
+use super::sha1::Sha1;
 
 /// The GUID appended to the key before hashing (RFC 6455 §1.3).
 pub const WEBSOCKET_GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -25,13 +29,11 @@ pub const ACCEPT_LEN: usize = 28;
 /// as received; it is hashed as text, not decoded.
 #[must_use]
 pub fn accept_key(key: &[u8]) -> [u8; ACCEPT_LEN] {
-    let mut sha1 = sha1_smol::Sha1::new();
+    let mut sha1 = Sha1::new();
     sha1.update(key);
     sha1.update(WEBSOCKET_GUID.as_bytes());
-    let digest = sha1.digest().bytes();
     let mut out = [0u8; ACCEPT_LEN];
-    // 20 bytes always encode to exactly 28; the length cannot be wrong.
-    let _ = Base64::encode(&digest, &mut out);
+    encode_base64(&sha1.finish(), &mut out);
     out
 }
 
@@ -41,8 +43,7 @@ pub fn accept_key(key: &[u8]) -> [u8; ACCEPT_LEN] {
 #[must_use]
 pub fn nonce_key(nonce: &[u8; 16]) -> [u8; KEY_LEN] {
     let mut out = [0u8; KEY_LEN];
-    // 16 bytes always encode to exactly 24; the length cannot be wrong.
-    let _ = Base64::encode(nonce, &mut out);
+    encode_base64(nonce, &mut out);
     out
 }
 
@@ -51,11 +52,59 @@ pub fn nonce_key(nonce: &[u8; 16]) -> [u8; KEY_LEN] {
 /// Surrounding whitespace must already be removed.
 #[must_use]
 pub fn decode_key(key: &[u8]) -> Option<[u8; 16]> {
-    // One spare byte so that 17 decoded bytes are an error we can see
-    // rather than a buffer-length error.
-    let mut buf = [0u8; 18];
-    let decoded = Base64::decode(key, &mut buf).ok()?;
-    <[u8; 16]>::try_from(decoded).ok()
+    // 22 symbols carry 132 bits: the 128 of the nonce and 4 that must be
+    // zero (canonical encoding, RFC 4648 §3.5), then "==".
+    let (symbols, b"==") = key.split_at_checked(KEY_LEN - 2)? else {
+        return None;
+    };
+    let mut nonce = [0u8; 16];
+    let mut bytes = nonce.iter_mut();
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &symbol in symbols {
+        acc = ((acc << 6) | u32::from(base64_value(symbol)?)) & 0x3fff;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            *bytes.next()? = (acc >> bits) as u8;
+        }
+    }
+    (bytes.next().is_none() && acc & ((1 << bits) - 1) == 0).then_some(nonce)
+}
+
+/// The standard base64 alphabet (RFC 4648 §4).
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Writes the padded base64 of `input` to `out`, which holds
+/// `4 * ceil(input.len() / 3)` bytes (the callers' array sizes).
+fn encode_base64(input: &[u8], out: &mut [u8]) {
+    for (group, symbols) in input.chunks(3).zip(out.chunks_mut(4)) {
+        let n = group
+            .iter()
+            .chain([0, 0].iter())
+            .take(3)
+            .fold(0u32, |acc, &b| (acc << 8) | u32::from(b));
+        for (i, symbol) in symbols.iter_mut().enumerate() {
+            *symbol = if i <= group.len() {
+                let index = (n >> (18 - 6 * i)) & 63;
+                BASE64.get(index as usize).copied().unwrap_or(b'=')
+            } else {
+                b'='
+            };
+        }
+    }
+}
+
+/// The 6-bit value of a base64 symbol; `None` for anything else,
+/// padding included.
+const fn base64_value(symbol: u8) -> Option<u8> {
+    Some(match symbol {
+        b'A'..=b'Z' => symbol - b'A',
+        b'a'..=b'z' => symbol - b'a' + 26,
+        b'0'..=b'9' => symbol - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -90,5 +139,35 @@ mod tests {
         assert_eq!(decode_key(b"dGhlIHNhbXBsZSBub25jZQ_="), None);
         assert_eq!(decode_key(b" dGhlIHNhbXBsZSBub25jZQ=="), None);
         assert_eq!(decode_key(b""), None);
+        // Non-canonical: the 4 spare bits of the last symbol are not zero.
+        assert_eq!(decode_key(b"dGhlIHNhbXBsZSBub25jZR=="), None);
+        assert_eq!(decode_key(b"dGhlIHNhbXBsZSBub25jZQ==="), None);
+        assert_eq!(decode_key(b"dGhlIHNhbXBsZSBub25j=Q=="), None);
+    }
+
+    proptest::proptest! {
+        /// Agrees with the `base64ct` crate: encoding any nonce or digest,
+        /// and accepting or refusing any 24 bytes drawn mostly from the
+        /// alphabet.
+        #[test]
+        fn base64_matches_base64ct(
+            nonce in proptest::array::uniform16(proptest::prelude::any::<u8>()),
+            digest in proptest::array::uniform20(proptest::prelude::any::<u8>()),
+            key in proptest::collection::vec(
+                proptest::sample::select(b"AQgw+/=-ZZ9a".to_vec()), 22..=26),
+        ) {
+            use base64ct::{Base64, Encoding};
+            let mut expected = [0u8; KEY_LEN];
+            Base64::encode(&nonce, &mut expected).unwrap();
+            proptest::prop_assert_eq!(nonce_key(&nonce), expected);
+            let mut expected = [0u8; ACCEPT_LEN];
+            Base64::encode(&digest, &mut expected).unwrap();
+            let mut ours = [0u8; ACCEPT_LEN];
+            encode_base64(&digest, &mut ours);
+            proptest::prop_assert_eq!(ours, expected);
+            let mut buf = [0u8; 18];
+            let oracle = Base64::decode(&key, &mut buf).ok().and_then(|d| <[u8; 16]>::try_from(d).ok());
+            proptest::prop_assert_eq!(decode_key(&key), oracle);
+        }
     }
 }

@@ -51,6 +51,7 @@ mod client;
 mod head;
 mod reply;
 mod server;
+mod sha1;
 mod tokens;
 
 pub use accept::{ACCEPT_LEN, KEY_LEN, WEBSOCKET_GUID, accept_key, decode_key, nonce_key};

@@ -108,10 +108,13 @@ impl<'b> Request<'b> {
         headers: &[Header<'b>],
     ) -> Result<Self, HandshakeError> {
         let mut array = [httparse::EMPTY_HEADER; MAX_HEADERS];
-        array
+        let slots = array
             .get_mut(..headers.len())
-            .ok_or(HandshakeError::HeadTooLarge)?
-            .copy_from_slice(headers);
+            .ok_or(HandshakeError::HeadTooLarge)?;
+        // Zipped: `copy_from_slice` keeps a panic path at opt-level "z".
+        for (slot, header) in slots.iter_mut().zip(headers) {
+            *slot = *header;
+        }
         let request = Self {
             headers: array,
             header_count: headers.len(),

@@ -3,7 +3,9 @@
 //! detection; the module is only built when `target_feature = "neon"`.
 #![allow(unsafe_code)]
 
-use core::arch::aarch64::{uint8x16_t, vdupq_n_u32, veorq_u8, vld1q_u8, vreinterpretq_u8_u32, vst1q_u8};
+use core::arch::aarch64::{
+    uint8x16_t, vdupq_n_u32, veorq_u8, vld1q_u8, vreinterpretq_u8_u32, vst1q_u8,
+};
 
 const W: usize = 16;
 type V = uint8x16_t;
@@ -80,6 +82,11 @@ mod kernels {
 
 /// The kernels this CPU can run, for the tests: name, in place, copying.
 #[cfg(test)]
-pub(super) fn test_kernels() -> std::vec::Vec<(&'static str, super::tests::InPlace, super::tests::Copying)> {
-    std::vec![("neon", apply as super::tests::InPlace, copy as super::tests::Copying)]
+pub(super) fn test_kernels()
+-> std::vec::Vec<(&'static str, super::tests::InPlace, super::tests::Copying)> {
+    std::vec![(
+        "neon",
+        apply as super::tests::InPlace,
+        copy as super::tests::Copying
+    )]
 }

@@ -17,7 +17,7 @@
 //! | --- | --- | --- |
 //! | [`scalar`] | everywhere | the oracle; forced by `cfg(miri)` or `--cfg wsframe_force_scalar` |
 //! | [`word`] | everywhere | targets without a vector kernel below (Cortex-M, RISC-V, wasm32 without `simd128`, …) |
-//! | `x86` SSE2 | x86-64 (and x86 with SSE2) | always for 16–63 bytes (SSE2 is baseline); for all sizes when AVX2 is absent |
+//! | `x86` SSE2 | x86-64 (and x86 with SSE2) | always for 16–63 bytes (SSE2 is baseline, inlined, no detection); from 16 bytes on when AVX2 is absent |
 //! | `x86` AVX2 | x86-64 | 64 bytes and more: at run time with the `std` feature (detected once, cached), else when compiled with `target-feature=+avx2` |
 //! | `aarch64` NEON | aarch64 | always (NEON is baseline on aarch64) |
 //! | `wasm32` `simd128` | wasm32 | when compiled with `target-feature=+simd128` |
@@ -25,17 +25,20 @@
 //! Buffers shorter than 16 bytes never reach a vector kernel: [`word`]'s
 //! overlapping-word path handles them with two loads and two stores.
 //!
-//! Every vector kernel has the same shape: the first and the last vector
-//! of the buffer are loaded up front (unaligned) and stored last, and the
-//! body in between runs on aligned vectors. Head and tail overlap the body
-//! instead of falling back to a byte loop, which is what makes short and
-//! oddly aligned buffers cheap; because both are computed from the
-//! original bytes before anything is stored, the bytes written twice get
-//! the same value twice.
+//! Every vector kernel has the same shape, written once (the
+//! `vector_kernels!` macro) over a handful of per-ISA primitives. Up to 8
+//! vectors: unaligned vectors from the start, and the last vector of the
+//! buffer, loaded first, stored last, overlapping the one before it, in
+//! place of a byte loop. Longer: the first and last vectors (unaligned)
+//! are loaded up front and stored last, and the body between them runs on
+//! aligned vectors, 4 per step (an unaligned body costs 20–25 %). Because
+//! head and tail are computed from the original bytes before anything is
+//! stored, the bytes written twice get the same value twice.
 //!
-//! AVX-512 is not used: on Zen 4 (the machine the benchmarks ran on) a
-//! 512-bit store is issued as two 256-bit ones, and in-place XOR is bound
-//! by stores, so it measured no faster than AVX2 (see `BENCHMARKS.md`).
+//! AVX-512 is not used: in-place XOR is bound by stores, AVX2 already runs
+//! at memset's speed from 1 KiB to 1 MiB on Zen 4, and a 512-bit kernel
+//! measured the same (see `BENCHMARKS.md`); its intrinsics would also need
+//! Rust 1.89, above this crate's MSRV.
 //!
 //! Tests compare every kernel with the oracle for all lengths 0..=257, all
 //! four phases and 16 misalignments, plus random large buffers.
@@ -72,10 +75,28 @@ macro_rules! vector_kernels {
             debug_assert!(len >= W);
             let key = $crate::mask::rotate_key(key, phase);
             let p = buf.as_mut_ptr();
+            if len <= 8 * W {
+                // Short: unaligned vectors from the start, then the last W
+                // bytes (loaded first, as they may overlap the loop's).
+                // SAFETY: every access is a W-byte range inside `buf`
+                // (`i + W < len`, and `len >= W` for the tail); the CPU
+                // has this module's features.
+                unsafe {
+                    let tail = loadu(p.add(len - W));
+                    let k = splat($crate::mask::key_word(key, 0));
+                    let mut i = 0;
+                    while i + W < len {
+                        storeu(p.add(i), xor(loadu(p.add(i)), k));
+                        i += W;
+                    }
+                    storeu(p.add(len - W), xor(tail, splat($crate::mask::key_word(key, len - W))));
+                }
+                return $crate::mask::next_phase(phase, len);
+            }
             // SAFETY: `len >= W`, so both [0, W) and [len - W, len) are in
             // `buf`. Both are read before anything is stored.
             let (head, tail) = unsafe { (loadu(p), loadu(p.add(len - W))) };
-            if len > 2 * W {
+            {
                 let mut i = $crate::mask::body_start(p, W);
                 // SAFETY: the CPU has this module's features.
                 let k = unsafe { splat($crate::mask::key_word(key, i)) };
@@ -127,12 +148,26 @@ macro_rules! vector_kernels {
             // SAFETY: both slices are `len >= W` long; `&` and `&mut` do not
             // overlap, so the order of the stores does not matter.
             unsafe {
-                let head = loadu(s);
                 let tail = loadu(s.add(len - W));
-                storeu(d, xor(head, splat($crate::mask::key_word(key, 0))));
                 storeu(d.add(len - W), xor(tail, splat($crate::mask::key_word(key, len - W))));
             }
-            if len > 2 * W {
+            if len <= 8 * W {
+                // Short: unaligned vectors from the start; the tail above
+                // covers what is left.
+                // SAFETY: `i + W < len` keeps each vector in both slices.
+                unsafe {
+                    let k = splat($crate::mask::key_word(key, 0));
+                    let mut i = 0;
+                    while i + W < len {
+                        storeu(d.add(i), xor(loadu(s.add(i)), k));
+                        i += W;
+                    }
+                }
+                return $crate::mask::next_phase(phase, len);
+            }
+            // SAFETY: as above, for the first W bytes.
+            unsafe { storeu(d, xor(loadu(s), splat($crate::mask::key_word(key, 0)))) };
+            {
                 let mut i = $crate::mask::body_start(d, W);
                 // SAFETY: the CPU has this module's features.
                 let k = unsafe { splat($crate::mask::key_word(key, i)) };
@@ -163,15 +198,26 @@ macro_rules! vector_kernels {
 }
 
 #[cfg(all(
-    any(target_arch = "x86_64", all(target_arch = "x86", target_feature = "sse2")),
+    any(
+        target_arch = "x86_64",
+        all(target_arch = "x86", target_feature = "sse2")
+    ),
     not(any(miri, wsframe_force_scalar))
 ))]
 mod x86;
 
-#[cfg(all(target_arch = "aarch64", target_feature = "neon", not(any(miri, wsframe_force_scalar))))]
+#[cfg(all(
+    target_arch = "aarch64",
+    target_feature = "neon",
+    not(any(miri, wsframe_force_scalar))
+))]
 mod aarch64;
 
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128", not(any(miri, wsframe_force_scalar))))]
+#[cfg(all(
+    target_arch = "wasm32",
+    target_feature = "simd128",
+    not(any(miri, wsframe_force_scalar))
+))]
 mod wasm32;
 
 /// XORs `buf` in place with `key`, starting at key byte `phase` (taken
@@ -231,13 +277,24 @@ fn kernel(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
     #[cfg(any(miri, wsframe_force_scalar))]
     return scalar::apply(buf, key, phase);
     #[cfg(all(
-        any(target_arch = "x86_64", all(target_arch = "x86", target_feature = "sse2")),
+        any(
+            target_arch = "x86_64",
+            all(target_arch = "x86", target_feature = "sse2")
+        ),
         not(any(miri, wsframe_force_scalar))
     ))]
     return x86::apply(buf, key, phase);
-    #[cfg(all(target_arch = "aarch64", target_feature = "neon", not(any(miri, wsframe_force_scalar))))]
+    #[cfg(all(
+        target_arch = "aarch64",
+        target_feature = "neon",
+        not(any(miri, wsframe_force_scalar))
+    ))]
     return aarch64::apply(buf, key, phase);
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128", not(any(miri, wsframe_force_scalar))))]
+    #[cfg(all(
+        target_arch = "wasm32",
+        target_feature = "simd128",
+        not(any(miri, wsframe_force_scalar))
+    ))]
     return wasm32::apply(buf, key, phase);
     #[allow(unreachable_code)]
     word::apply(buf, key, phase)
@@ -250,13 +307,24 @@ fn copy_kernel(src: &[u8], dst: &mut [u8], key: [u8; 4], phase: usize) -> usize 
     #[cfg(any(miri, wsframe_force_scalar))]
     return scalar::copy(src, dst, key, phase);
     #[cfg(all(
-        any(target_arch = "x86_64", all(target_arch = "x86", target_feature = "sse2")),
+        any(
+            target_arch = "x86_64",
+            all(target_arch = "x86", target_feature = "sse2")
+        ),
         not(any(miri, wsframe_force_scalar))
     ))]
     return x86::copy(src, dst, key, phase);
-    #[cfg(all(target_arch = "aarch64", target_feature = "neon", not(any(miri, wsframe_force_scalar))))]
+    #[cfg(all(
+        target_arch = "aarch64",
+        target_feature = "neon",
+        not(any(miri, wsframe_force_scalar))
+    ))]
     return aarch64::copy(src, dst, key, phase);
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128", not(any(miri, wsframe_force_scalar))))]
+    #[cfg(all(
+        target_arch = "wasm32",
+        target_feature = "simd128",
+        not(any(miri, wsframe_force_scalar))
+    ))]
     return wasm32::copy(src, dst, key, phase);
     #[allow(unreachable_code)]
     word::copy(src, dst, key, phase)
@@ -267,9 +335,20 @@ fn copy_kernel(src: &[u8], dst: &mut [u8], key: [u8; 4], phase: usize) -> usize 
 #[must_use]
 pub(crate) const fn rotate_key(key: [u8; 4], phase: usize) -> [u8; 4] {
     let p = phase % 4;
-    u32::from_le_bytes(key).rotate_right((p * 8) as u32).to_le_bytes()
+    u32::from_le_bytes(key)
+        .rotate_right((p * 8) as u32)
+        .to_le_bytes()
 }
 
+#[cfg(all(
+    any(
+        target_arch = "x86_64",
+        all(target_arch = "x86", target_feature = "sse2"),
+        all(target_arch = "aarch64", target_feature = "neon"),
+        all(target_arch = "wasm32", target_feature = "simd128")
+    ),
+    not(any(miri, wsframe_force_scalar))
+))]
 /// The key as a little-endian `u32`, for a vector starting `offset`
 /// bytes into a buffer whose first byte takes key byte 0.
 #[inline(always)]
@@ -294,7 +373,10 @@ pub(crate) const fn key_word(key: [u8; 4], offset: usize) -> u32 {
 #[inline]
 pub(crate) fn utf8_is_valid(input: &[u8]) -> bool {
     #[cfg(all(
-        any(target_arch = "x86_64", all(target_arch = "x86", target_feature = "sse2")),
+        any(
+            target_arch = "x86_64",
+            all(target_arch = "x86", target_feature = "sse2")
+        ),
         not(any(miri, wsframe_force_scalar))
     ))]
     return x86::utf8_is_valid(input);

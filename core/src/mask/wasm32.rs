@@ -79,6 +79,11 @@ mod kernels {
 
 /// The kernels this CPU can run, for the tests: name, in place, copying.
 #[cfg(test)]
-pub(super) fn test_kernels() -> std::vec::Vec<(&'static str, super::tests::InPlace, super::tests::Copying)> {
-    std::vec![("simd128", apply as super::tests::InPlace, copy as super::tests::Copying)]
+pub(super) fn test_kernels()
+-> std::vec::Vec<(&'static str, super::tests::InPlace, super::tests::Copying)> {
+    std::vec![(
+        "simd128",
+        apply as super::tests::InPlace,
+        copy as super::tests::Copying
+    )]
 }

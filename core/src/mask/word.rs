@@ -31,8 +31,12 @@ pub fn apply(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
     let k = key64(super::rotate_key(key, phase), 0);
     let mut chunks = buf.chunks_exact_mut(16);
     for chunk in &mut chunks {
-        let Some((lo, hi)) = chunk.split_first_chunk_mut::<8>() else { continue };
-        let Some(hi) = hi.first_chunk_mut::<8>() else { continue };
+        let Some((lo, hi)) = chunk.split_first_chunk_mut::<8>() else {
+            continue;
+        };
+        let Some(hi) = hi.first_chunk_mut::<8>() else {
+            continue;
+        };
         *lo = (u64::from_le_bytes(*lo) ^ k).to_le_bytes();
         *hi = (u64::from_le_bytes(*hi) ^ k).to_le_bytes();
     }
@@ -88,10 +92,13 @@ pub fn copy(src: &[u8], dst: &mut [u8], key: [u8; 4], phase: usize) -> usize {
     let mut d_chunks = dst.chunks_exact_mut(16);
     let mut s_chunks = src.chunks_exact(16);
     for (d, s) in (&mut d_chunks).zip(&mut s_chunks) {
-        let (Some((d_lo, d_hi)), Some((s_lo, s_hi))) = (d.split_first_chunk_mut::<8>(), s.split_first_chunk::<8>()) else {
+        let (Some((d_lo, d_hi)), Some((s_lo, s_hi))) =
+            (d.split_first_chunk_mut::<8>(), s.split_first_chunk::<8>())
+        else {
             continue;
         };
-        let (Some(d_hi), Some(s_hi)) = (d_hi.first_chunk_mut::<8>(), s_hi.first_chunk::<8>()) else {
+        let (Some(d_hi), Some(s_hi)) = (d_hi.first_chunk_mut::<8>(), s_hi.first_chunk::<8>())
+        else {
             continue;
         };
         *d_lo = (u64::from_le_bytes(*s_lo) ^ k).to_le_bytes();

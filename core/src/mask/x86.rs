@@ -3,8 +3,8 @@
 //! the CPU detection both masking and UTF-8 validation use.
 //!
 //! # Dispatch
-//! - 16 to 63 bytes: SSE2, always. Head and tail vectors cover 16–32
-//!   bytes with two loads and two stores; no detection is paid.
+//! - 16 to 63 bytes: SSE2, always (inlined into the caller; no detection
+//!   is paid). 16 bytes are one load and one store.
 //! - 64 bytes and more: AVX2 if the CPU has it, else SSE2. With the `std`
 //!   feature the CPU is asked once and the answer cached in an atomic
 //!   (one relaxed load per call afterwards); without `std` the choice is
@@ -13,15 +13,17 @@
 
 #[cfg(target_arch = "x86")]
 use core::arch::x86::{
-    __m128i, __m256i, _mm_load_si128, _mm_loadu_si128, _mm_set1_epi32, _mm_store_si128, _mm_storeu_si128,
-    _mm_xor_si128, _mm256_load_si256, _mm256_loadu_si256, _mm256_set1_epi32, _mm256_store_si256,
-    _mm256_storeu_si256, _mm256_xor_si256,
+    __m128i, __m256i, _mm_load_si128, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+    _mm_set1_epi32, _mm_store_si128, _mm_storeu_si128, _mm_xor_si128, _mm256_load_si256,
+    _mm256_loadu_si256, _mm256_set1_epi32, _mm256_store_si256, _mm256_storeu_si256,
+    _mm256_xor_si256,
 };
 #[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::{
-    __m128i, __m256i, _mm_load_si128, _mm_loadu_si128, _mm_set1_epi32, _mm_store_si128, _mm_storeu_si128,
-    _mm_xor_si128, _mm256_load_si256, _mm256_loadu_si256, _mm256_set1_epi32, _mm256_store_si256,
-    _mm256_storeu_si256, _mm256_xor_si256,
+    __m128i, __m256i, _mm_load_si128, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+    _mm_set1_epi32, _mm_store_si128, _mm_storeu_si128, _mm_xor_si128, _mm256_load_si256,
+    _mm256_loadu_si256, _mm256_set1_epi32, _mm256_store_si256, _mm256_storeu_si256,
+    _mm256_xor_si256,
 };
 
 /// From this length on, AVX2 (when present) takes over from SSE2.
@@ -61,11 +63,20 @@ pub(super) fn copy(src: &[u8], dst: &mut [u8], key: [u8; 4], phase: usize) -> us
     unsafe { sse2::copy(src, dst, key, phase) }
 }
 
+/// Up to this length, an all-ASCII input is recognised by a plain SSE2
+/// check before simdutf8 is called: for a 125-byte fragment the SIMD
+/// validator's fixed costs (a call, its padded last block) outweigh the
+/// work.
+const UTF8_ASCII_PRECHECK_UP_TO: usize = 512;
+
 /// Whether `input` is valid UTF-8 (see `mask::utf8_is_valid`).
 #[inline]
 pub(super) fn utf8_is_valid(input: &[u8]) -> bool {
     if input.len() < UTF8_SIMD_FROM {
         return core::str::from_utf8(input).is_ok();
+    }
+    if input.len() <= UTF8_ASCII_PRECHECK_UP_TO && is_ascii(input) {
+        return true;
     }
     #[cfg(all(feature = "std", not(target_feature = "avx2")))]
     {
@@ -80,6 +91,28 @@ pub(super) fn utf8_is_valid(input: &[u8]) -> bool {
     }
     // Without `std`, simdutf8 picks AVX2 / SSE4.2 / scalar at compile time.
     simdutf8::basic::from_utf8(input).is_ok()
+}
+
+/// Whether every byte of `input` (at least 16 bytes) is ASCII: the OR of
+/// all 16-byte vectors (the last one overlapping) has no top bit set.
+#[inline]
+fn is_ascii(input: &[u8]) -> bool {
+    let len = input.len();
+    if len < 16 {
+        return input.is_ascii();
+    }
+    let p = input.as_ptr();
+    // SAFETY: len >= 16, so [len - 16, len) and every [i, i + 16) with
+    // i + 16 <= len are inside `input`; SSE2 is enabled for this target.
+    unsafe {
+        let mut acc = _mm_loadu_si128(p.add(len - 16).cast());
+        let mut i = 0;
+        while i + 16 <= len {
+            acc = _mm_or_si128(acc, _mm_loadu_si128(p.add(i).cast()));
+            i += 16;
+        }
+        _mm_movemask_epi8(acc) == 0
+    }
 }
 
 /// What the CPU can do: fixed at compile time without `std` (or when the
@@ -145,7 +178,10 @@ mod cpu {
 /// 16-byte kernels. SSE2 is part of x86-64 (and required for this module
 /// on 32-bit x86), so they run without any check.
 mod sse2 {
-    use super::{__m128i, _mm_load_si128, _mm_loadu_si128, _mm_set1_epi32, _mm_store_si128, _mm_storeu_si128, _mm_xor_si128};
+    use super::{
+        __m128i, _mm_load_si128, _mm_loadu_si128, _mm_set1_epi32, _mm_store_si128,
+        _mm_storeu_si128, _mm_xor_si128,
+    };
 
     pub(super) const W: usize = 16;
     type V = __m128i;
@@ -198,7 +234,10 @@ mod sse2 {
 
 /// 32-byte kernels, for CPUs with AVX2 (Haswell, Zen and later).
 mod avx2 {
-    use super::{__m256i, _mm256_load_si256, _mm256_loadu_si256, _mm256_set1_epi32, _mm256_store_si256, _mm256_storeu_si256, _mm256_xor_si256};
+    use super::{
+        __m256i, _mm256_load_si256, _mm256_loadu_si256, _mm256_set1_epi32, _mm256_store_si256,
+        _mm256_storeu_si256, _mm256_xor_si256,
+    };
 
     pub(super) const W: usize = 32;
     type V = __m256i;
@@ -255,7 +294,8 @@ mod avx2 {
 
 /// The kernels this CPU can run, for the tests: name, in place, copying.
 #[cfg(test)]
-pub(super) fn test_kernels() -> std::vec::Vec<(&'static str, super::tests::InPlace, super::tests::Copying)> {
+pub(super) fn test_kernels()
+-> std::vec::Vec<(&'static str, super::tests::InPlace, super::tests::Copying)> {
     fn sse2_apply(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
         if buf.len() < sse2::W {
             return super::word::apply_short(buf, key, phase);
@@ -284,7 +324,11 @@ pub(super) fn test_kernels() -> std::vec::Vec<(&'static str, super::tests::InPla
         // SAFETY: only listed when the CPU has AVX2; equal lengths >= W.
         unsafe { avx2::copy(src, dst, key, phase) }
     }
-    let mut kernels = std::vec![("sse2", sse2_apply as super::tests::InPlace, sse2_copy as super::tests::Copying)];
+    let mut kernels = std::vec![(
+        "sse2",
+        sse2_apply as super::tests::InPlace,
+        sse2_copy as super::tests::Copying
+    )];
     if std::is_x86_feature_detected!("avx2") {
         kernels.push(("avx2", avx2_apply, avx2_copy));
     }

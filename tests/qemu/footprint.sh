@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# What wsframe costs a Cortex-M3 firmware: flash and RAM of minimal release
+# firmwares (opt-level "z" unless OPT is set, fat LTO, codegen-units = 1,
+# panic = "abort"), each minus a baseline firmware with the same startup,
+# inputs and outputs that does not call wsframe (src/bin/baseline.rs):
+#   (a) frame codec + connection, no handshake
+#   (b) (a) + server handshake (Request::parse, the 101 or the refusal)
+#   (c) (b) + client handshake (ClientRequest::write, check_response)
+# Flash = .vector_table + .text + .rodata + .data; static RAM = .data +
+# .bss; stack = deepest stack use measured in QEMU by painting the stack
+# (src/lib.rs). Also prints size_of::<Connection>() on this target.
+#   tests/qemu/footprint.sh            # OPT=z
+#   OPT=s tests/qemu/footprint.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+source ./setup.sh
+opt=${OPT:-z}
+target=thumbv7m-none-eabi
+dir=target/footprint-$opt
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=$opt CARGO_TARGET_DIR=$dir
+
+# name of each configuration and its features
+configs=("baseline:" "a:" "b:server-handshake" "c:server-handshake,client-handshake")
+
+section() { # ELF SECTION... -> summed size
+  local elf=$1; shift
+  arm-none-eabi-size -A "$elf" | awk -v want=" $* " \
+    'index(want, " " $1 " ") { s += $2 } END { print s + 0 }'
+}
+mem_routines() { # ELF -> bytes of compiler-builtins memcpy/memset/memclr/memmove
+  arm-none-eabi-nm -S --demangle "$1" | python3 -c '
+import re, sys
+total = 0
+for line in sys.stdin:
+    parts = line.split(None, 3)
+    if len(parts) == 4 and re.match(r"(__aeabi_mem|mem(cpy|set|move|clr)\b|compiler_builtins::mem::)", parts[3]):
+        total += int(parts[1], 16)
+print(total)'
+}
+
+declare -A flash ram stack mem
+size_of=""
+for entry in "${configs[@]}"; do
+  name=${entry%%:*} features=${entry#*:}
+  bin=footprint; [ "$name" = baseline ] && bin=baseline
+  timeout 600 cargo build --quiet --release --bin "$bin" --features "panic-exit,$features"
+  elf=$dir/$target/release/$bin
+  cp "$elf" "$dir/$name.elf"
+  flash[$name]=$(section "$elf" .vector_table .text .rodata .data)
+  ram[$name]=$(section "$elf" .data .bss .uninit)
+  mem[$name]=$(mem_routines "$elf")
+  out=$(timeout 60 qemu-system-arm -cpu cortex-m3 -machine lm3s6965evb -nographic -monitor none \
+        -serial none -semihosting-config enable=on,target=native -kernel "$elf" 2>&1) || {
+    echo "footprint.sh: firmware $name failed in QEMU" >&2; echo "$out" >&2; exit 1; }
+  stack[$name]=$(sed -n 's/^stack_peak_bytes=//p' <<<"$out")
+  s=$(sed -n 's/^size_of_connection=//p' <<<"$out"); [ -n "$s" ] && size_of=$s
+done
+
+b=baseline
+printf '\nwsframe footprint on %s (Cortex-M3), opt-level "%s", LTO, panic=abort\n' "$target" "$opt"
+printf 'baseline firmware: %s B flash, %s B static RAM, %s B stack\n' "${flash[$b]}" "${ram[$b]}" "${stack[$b]}"
+printf '%-40s %12s %16s %12s %12s\n' "configuration (minus baseline)" "flash B" "of it mem*() B" "static RAM" "stack B"
+for entry in "${configs[@]:1}"; do
+  name=${entry%%:*}
+  case $name in
+    a) label="(a) frame codec + connection" ;;
+    b) label="(b) + server handshake" ;;
+    c) label="(c) + client handshake" ;;
+  esac
+  printf '%-40s %12s %16s %12s %12s\n' "$label" \
+    $((flash[$name] - flash[$b])) $((mem[$name] - mem[$b])) \
+    $((ram[$name] - ram[$b])) $((stack[$name] - stack[$b]))
+done
+printf 'size_of::<Connection>() = %s B (plus the caller'"'"'s buffers)\n' "$size_of"
+printf '(mem*() = memcpy/memset from compiler-builtins, which most firmwares link anyway)\n'
