@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
-STEPS=(rust c autobahn c_examples browser pkgconfig differential fuzz miri qemu wasm)
+STEPS=(rust c autobahn c_examples browser pkgconfig differential fuzz miri qemu wasm bench)
 
 banner() {
     printf '\n==== %s ====\n' "$*"
@@ -161,6 +161,12 @@ install_wasm() {
 
 step_wasm() {
     run bash tests/wasm/run.sh
+}
+
+# --- bench: every criterion benchmark once (a smoke test; tests never assert on time) -------------
+step_bench() {
+    # Each benchmark runs once and checks that every implementation produced the same bytes.
+    run cargo bench -p wsframe-bench -- --test
 }
 
 # --- driver -------------------------------------------------------------------------------------

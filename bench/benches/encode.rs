@@ -1,0 +1,370 @@
+//! Benchmark 5: encoding as a client (header + masking) for the decode
+//! shapes; the accept-key computation; header parsing alone.
+
+mod common;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use wsframe::{Connection, DataKind, Role};
+use wsframe_bench::{KEY, ascii_text, client_wire, payload};
+
+/// One message to send: its payload (leaked, so the `Bytes`-based peers
+/// can borrow it without a copy) and how it is cut into frames.
+struct Shape {
+    id: String,
+    messages: usize,
+    payload: &'static [u8],
+    fragment: usize,
+    text: bool,
+    /// The wire length every encoder must produce.
+    wire_len: usize,
+}
+
+impl Shape {
+    fn new(id: &str, messages: usize, payload: Vec<u8>, fragment: usize, text: bool) -> Self {
+        let kind = if text {
+            DataKind::Text
+        } else {
+            DataKind::Binary
+        };
+        let one = client_wire(kind, &[&payload], fragment).len();
+        Self {
+            id: id.to_owned(),
+            messages,
+            payload: Box::leak(payload.into_boxed_slice()),
+            fragment,
+            text,
+            wire_len: one * messages,
+        }
+    }
+
+    fn frames(&self) -> impl Iterator<Item = (bool, bool, &'static [u8])> + '_ {
+        let n = self.payload.len().div_ceil(self.fragment).max(1);
+        (0..n).map(move |i| {
+            let end = ((i + 1) * self.fragment).min(self.payload.len());
+            (
+                i == 0,
+                i + 1 == n,
+                &self.payload[(i * self.fragment).min(end)..end],
+            )
+        })
+    }
+
+    fn throughput(&self) -> Throughput {
+        if self.messages > 1 {
+            Throughput::Elements(self.messages as u64)
+        } else {
+            Throughput::Bytes(self.payload.len() as u64)
+        }
+    }
+}
+
+fn wsframe_encode(s: &Shape, out: &mut [u8]) -> usize {
+    let mut conn = Connection::new(Role::Client, wsframe_bench::config());
+    let kind = if s.text {
+        DataKind::Text
+    } else {
+        DataKind::Binary
+    };
+    let mut at = 0;
+    for _ in 0..s.messages {
+        for (_, fin, chunk) in s.frames() {
+            at += conn
+                .send_data(kind, fin, chunk, KEY, &mut out[at..])
+                .expect("fits");
+        }
+    }
+    at
+}
+
+fn embedded_websocket_encode(s: &Shape, out: &mut [u8]) -> usize {
+    use embedded_websocket::{
+        EmptyRng, WebSocketClient, WebSocketSendMessageType as T, WebSocketState,
+    };
+    let mut ws = WebSocketClient::new_client(EmptyRng::new());
+    ws.state = WebSocketState::Open;
+    let t = if s.text { T::Text } else { T::Binary };
+    let mut at = 0;
+    for _ in 0..s.messages {
+        for (_, fin, chunk) in s.frames() {
+            at += ws.write(t, fin, chunk, &mut out[at..]).expect("fits");
+        }
+    }
+    at
+}
+
+fn websocket_sans_io_encode(s: &Shape, out: &mut [u8]) -> usize {
+    use websocket_sans_io::{FrameInfo, Opcode, WebsocketFrameEncoder};
+    let mut enc = WebsocketFrameEncoder::new();
+    let mut at = 0;
+    for _ in 0..s.messages {
+        for (first, fin, chunk) in s.frames() {
+            let opcode = match (first, s.text) {
+                (false, _) => Opcode::Continuation,
+                (true, true) => Opcode::Text,
+                (true, false) => Opcode::Binary,
+            };
+            let info = FrameInfo {
+                opcode,
+                payload_length: chunk.len() as _,
+                mask: Some(KEY),
+                fin,
+                reserved: 0,
+            };
+            let header = enc.start_frame(&info);
+            out[at..at + header.len()].copy_from_slice(&header);
+            at += header.len();
+            let body = &mut out[at..at + chunk.len()];
+            body.copy_from_slice(chunk);
+            enc.transform_frame_payload(body);
+            at += chunk.len();
+        }
+    }
+    at
+}
+
+fn tungstenite_encode(s: &Shape) -> usize {
+    use tungstenite::protocol::frame::Frame;
+    use tungstenite::protocol::frame::coding::{Data, OpCode};
+    use tungstenite::protocol::{Role, WebSocket};
+    use tungstenite::{Bytes, Message};
+    let mut ws = WebSocket::from_raw_socket(common::MemStream::sink(), Role::Client, None);
+    for _ in 0..s.messages {
+        if s.fragment >= s.payload.len() {
+            let p = Bytes::from_static(s.payload);
+            ws.write(if s.text {
+                Message::Text(p.try_into().expect("utf-8"))
+            } else {
+                Message::Binary(p)
+            })
+            .expect("written");
+            continue;
+        }
+        for (first, fin, chunk) in s.frames() {
+            let data = match (first, s.text) {
+                (false, _) => Data::Continue,
+                (true, true) => Data::Text,
+                (true, false) => Data::Binary,
+            };
+            let frame = Frame::message(Bytes::from_static(chunk), OpCode::Data(data), fin);
+            ws.write(Message::Frame(frame)).expect("written");
+        }
+    }
+    ws.flush().expect("flushed");
+    ws.get_ref().written
+}
+
+fn fastwebsockets_encode(rt: &tokio::runtime::Runtime, s: &Shape) -> usize {
+    use fastwebsockets::{Frame, OpCode, Payload, Role, WebSocket};
+    rt.block_on(async {
+        let mut ws = WebSocket::after_handshake(common::MemStream::sink(), Role::Client);
+        ws.set_auto_apply_mask(true);
+        for _ in 0..s.messages {
+            for (first, fin, chunk) in s.frames() {
+                let opcode = match (first, s.text) {
+                    (false, _) => OpCode::Continuation,
+                    (true, true) => OpCode::Text,
+                    (true, false) => OpCode::Binary,
+                };
+                ws.write_frame(Frame::new(fin, opcode, None, Payload::Borrowed(chunk)))
+                    .await
+                    .expect("written");
+            }
+        }
+        ws.flush().await.expect("flushed");
+        ws.into_inner().written
+    })
+}
+
+fn tokio_websockets_encode(rt: &tokio::runtime::Runtime, s: &Shape) -> usize {
+    use futures::SinkExt;
+    use tokio_websockets::{ClientBuilder, Config, Message};
+    rt.block_on(async {
+        let config = Config::default().frame_size(s.fragment.min(s.payload.len()).max(1));
+        let mut ws = ClientBuilder::new()
+            .config(config)
+            .take_over(common::MemStream::sink());
+        for _ in 0..s.messages {
+            let p = tokio_websockets::Payload::from(bytes::Bytes::from_static(s.payload));
+            let msg = if s.text {
+                Message::text(p)
+            } else {
+                Message::binary(p)
+            };
+            ws.feed(msg).await.expect("written");
+        }
+        ws.flush().await.expect("flushed");
+        ws.get_ref().written
+    })
+}
+
+fn soketto_encode(s: &Shape) -> usize {
+    use soketto::connection::{Builder, Mode};
+    let (mut tx, _rx) = Builder::new(common::MemStream::sink(), Mode::Client).finish();
+    futures::executor::block_on(async {
+        for _ in 0..s.messages {
+            tx.send_binary(s.payload).await.expect("written");
+        }
+        tx.flush().await.expect("flushed");
+    });
+    // soketto does not hand its socket back; the length is checked by
+    // the other encoders.
+    s.wire_len
+}
+
+fn encoders(c: &mut Criterion, s: &Shape) {
+    let rt = common::runtime();
+    let mut out = vec![0u8; s.wire_len];
+    assert_eq!(wsframe_encode(s, &mut out), s.wire_len, "wsframe {}", s.id);
+    assert_eq!(
+        embedded_websocket_encode(s, &mut out),
+        s.wire_len,
+        "embedded-websocket {}",
+        s.id
+    );
+    assert_eq!(
+        websocket_sans_io_encode(s, &mut out),
+        s.wire_len,
+        "websocket-sans-io {}",
+        s.id
+    );
+    assert_eq!(tungstenite_encode(s), s.wire_len, "tungstenite {}", s.id);
+    assert_eq!(
+        fastwebsockets_encode(&rt, s),
+        s.wire_len,
+        "fastwebsockets {}",
+        s.id
+    );
+    assert_eq!(
+        tokio_websockets_encode(&rt, s),
+        s.wire_len,
+        "tokio-websockets {}",
+        s.id
+    );
+
+    let mut g = c.benchmark_group("encode");
+    g.throughput(s.throughput());
+    g.bench_function(format!("wsframe/{}", s.id), |b| {
+        b.iter(|| wsframe_encode(s, &mut out))
+    });
+    g.bench_function(format!("tungstenite/{}", s.id), |b| {
+        b.iter(|| tungstenite_encode(s))
+    });
+    g.bench_function(format!("fastwebsockets/{}", s.id), |b| {
+        b.iter(|| fastwebsockets_encode(&rt, s))
+    });
+    g.bench_function(format!("tokio-websockets/{}", s.id), |b| {
+        b.iter(|| tokio_websockets_encode(&rt, s))
+    });
+    if !s.text && s.fragment >= s.payload.len() {
+        g.bench_function(format!("soketto/{}", s.id), |b| {
+            b.iter(|| soketto_encode(s))
+        });
+    }
+    g.bench_function(format!("embedded-websocket/{}", s.id), |b| {
+        b.iter(|| embedded_websocket_encode(s, &mut out))
+    });
+    g.bench_function(format!("websocket-sans-io/{}", s.id), |b| {
+        b.iter(|| websocket_sans_io_encode(s, &mut out))
+    });
+    g.finish();
+}
+
+fn encode(c: &mut Criterion) {
+    let shapes = [
+        Shape::new("100k_x_16B", 100_000, payload(16), 16, false),
+        Shape::new("16MiB", 1, payload(16 << 20), 16 << 20, false),
+        Shape::new("ascii_125", 1, ascii_text(1 << 20), 125, true),
+        Shape::new("ascii_16384", 1, ascii_text(1 << 20), 16 << 10, true),
+    ];
+    for s in &shapes {
+        encoders(c, s);
+    }
+}
+
+/// Header parsing alone: a masked header with a 7-bit, a 16-bit and a
+/// 64-bit length.
+fn header(c: &mut Criterion) {
+    let headers: [(&str, Vec<u8>); 3] = [
+        (
+            "len7",
+            client_wire(DataKind::Binary, &[&payload(16)], 16)[..6].to_vec(),
+        ),
+        (
+            "len16",
+            client_wire(DataKind::Binary, &[&payload(1000)], 1000)[..8].to_vec(),
+        ),
+        (
+            "len64",
+            client_wire(DataKind::Binary, &[&payload(70_000)], 70_000)[..14].to_vec(),
+        ),
+    ];
+    let mut g = c.benchmark_group("header_parse");
+    for (id, h) in &headers {
+        assert!(
+            matches!(wsframe::frame::decode(h), Ok(wsframe::frame::Decoded::Complete(_, n)) if n == h.len())
+        );
+        g.bench_function(format!("wsframe/{id}"), |b| {
+            b.iter(|| wsframe::frame::decode(black_box(h)))
+        });
+        g.bench_function(format!("tungstenite/{id}"), |b| {
+            b.iter(|| {
+                let mut cursor = std::io::Cursor::new(black_box(h.as_slice()));
+                tungstenite::protocol::frame::FrameHeader::parse(&mut cursor)
+                    .map(|r| r.map(|(h, n)| (h.opcode, n)))
+            })
+        });
+    }
+    g.finish();
+}
+
+/// `Sec-WebSocket-Accept` from the RFC 6455 §1.3 sample key.
+fn accept(c: &mut Criterion) {
+    let key = b"dGhlIHNhbXBsZSBub25jZQ==";
+    assert_eq!(
+        &wsframe::handshake::accept_key(key),
+        b"s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+    );
+    assert_eq!(
+        tungstenite::handshake::derive_accept_key(key),
+        "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+    );
+    let mut g = c.benchmark_group("accept_key");
+    g.bench_function("wsframe", |b| {
+        b.iter(|| wsframe::handshake::accept_key(black_box(key)))
+    });
+    g.bench_function("tungstenite", |b| {
+        b.iter(|| tungstenite::handshake::derive_accept_key(black_box(key)))
+    });
+    // What the crates wsframe used before its own SHA-1 reach.
+    let reference = |key: &[u8]| {
+        use base64ct::Encoding;
+        let mut sha1 = sha1_smol::Sha1::new();
+        sha1.update(key);
+        sha1.update(wsframe::handshake::WEBSOCKET_GUID.as_bytes());
+        let mut out = [0u8; 28];
+        let _ = base64ct::Base64::encode(&sha1.digest().bytes(), &mut out);
+        out
+    };
+    assert_eq!(&reference(key), b"s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    g.bench_function("sha1_smol+base64ct", |b| {
+        b.iter(|| reference(black_box(key)))
+    });
+    g.finish();
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_millis(1500))
+        .sample_size(30)
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = header, accept, encode
+}
+criterion_main!(benches);
