@@ -50,6 +50,10 @@ pub fn apply(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
 #[inline]
 pub fn apply_short(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
     let len = buf.len();
+    if len > SHORT {
+        // Two overlapping words cover at most 16 bytes.
+        return apply(buf, key, phase);
+    }
     let key = super::rotate_key(key, phase);
     if len >= 8 {
         let (Some(&head), Some(&tail)) = (buf.first_chunk::<8>(), buf.last_chunk::<8>()) else {
@@ -112,6 +116,10 @@ pub fn copy(src: &[u8], dst: &mut [u8], key: [u8; 4], phase: usize) -> usize {
 #[inline]
 pub fn copy_short(src: &[u8], dst: &mut [u8], key: [u8; 4], phase: usize) -> usize {
     let len = src.len().min(dst.len());
+    if len > SHORT {
+        // Two overlapping words cover at most 16 bytes.
+        return copy(src, dst, key, phase);
+    }
     let (Some(src), Some(dst)) = (src.get(..len), dst.get_mut(..len)) else {
         return phase;
     };
