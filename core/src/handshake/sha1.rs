@@ -37,23 +37,45 @@ impl Sha1 {
     }
 
     /// Appends `data` to the message.
-    pub(crate) fn update(&mut self, data: &[u8]) {
+    pub(crate) fn update(&mut self, mut data: &[u8]) {
         self.len = self.len.wrapping_add(data.len() as u64);
-        for &byte in data {
-            self.push(byte);
+        while !data.is_empty() {
+            if self.fill == 0 {
+                if let Some((block, rest)) = data.split_first_chunk::<BLOCK>() {
+                    // Whole blocks straight from `data`.
+                    compress(&mut self.state, block);
+                    data = rest;
+                    continue;
+                }
+            }
+            let free = self.block.get_mut(self.fill..).unwrap_or_default();
+            let take = free.len().min(data.len());
+            for (dst, src) in free.iter_mut().zip(data) {
+                *dst = *src;
+            }
+            data = data.get(take..).unwrap_or_default();
+            self.fill += take;
+            self.compress_if_full();
         }
     }
 
     /// Pads the message (§5.1.1) and returns the digest, big-endian.
     pub(crate) fn finish(mut self) -> [u8; 20] {
         let bits = self.len.wrapping_mul(8);
-        self.push(0x80);
-        while self.fill != BLOCK - 8 {
-            self.push(0);
+        // 0x80, zeros up to 8 bytes before a block end, the bit length.
+        let mut tail = self.block.iter_mut().skip(self.fill);
+        if let Some(b) = tail.next() {
+            *b = 0x80;
         }
-        for byte in bits.to_be_bytes() {
-            self.push(byte);
+        tail.for_each(|b| *b = 0);
+        if self.fill + 1 > BLOCK - 8 {
+            compress(&mut self.state, &self.block);
+            self.block = [0; BLOCK];
         }
+        if let Some(len) = self.block.last_chunk_mut::<8>() {
+            *len = bits.to_be_bytes();
+        }
+        compress(&mut self.state, &self.block);
         let mut digest = [0u8; 20];
         for (bytes, word) in digest.chunks_exact_mut(4).zip(self.state) {
             for (dst, src) in bytes.iter_mut().zip(word.to_be_bytes()) {
@@ -63,12 +85,8 @@ impl Sha1 {
         digest
     }
 
-    /// Adds one byte, compressing each full block.
-    fn push(&mut self, byte: u8) {
-        if let Some(slot) = self.block.get_mut(self.fill) {
-            *slot = byte;
-        }
-        self.fill += 1;
+    /// Compresses the buffered block once it is full.
+    fn compress_if_full(&mut self) {
         if self.fill == BLOCK {
             compress(&mut self.state, &self.block);
             self.fill = 0;
@@ -76,33 +94,49 @@ impl Sha1 {
     }
 }
 
-/// The compression function (§6.1.2) on one block.
+/// The compression function (§6.1.2) on one block: four 20-round
+/// stages, each with its own function and constant, so no round chooses.
 fn compress(state: &mut [u32; 5], block: &[u8; BLOCK]) {
     let mut w = [0u32; 16];
     for (word, bytes) in w.iter_mut().zip(block.chunks_exact(4)) {
         *word = bytes.iter().fold(0, |acc, &b| (acc << 8) | u32::from(b));
     }
-    let [mut a, mut b, mut c, mut d, mut e] = *state;
-    for t in 0..80 {
+    let mut v = *state;
+    stage(&mut v, &mut w, 0, 0x5a82_7999, |b, c, d| (b & c) | (!b & d));
+    stage(&mut v, &mut w, 20, 0x6ed9_eba1, |b, c, d| b ^ c ^ d);
+    stage(&mut v, &mut w, 40, 0x8f1b_bcdc, |b, c, d| {
+        (b & c) | (b & d) | (c & d)
+    });
+    stage(&mut v, &mut w, 60, 0xca62_c1d6, |b, c, d| b ^ c ^ d);
+    for (s, x) in state.iter_mut().zip(v) {
+        *s = s.wrapping_add(x);
+    }
+}
+
+/// Rounds `first..first + 20` with round function `f` and constant `k`.
+#[inline(always)]
+fn stage(
+    v: &mut [u32; 5],
+    w: &mut [u32; 16],
+    first: usize,
+    k: u32,
+    f: impl Fn(u32, u32, u32) -> u32,
+) {
+    let [mut a, mut b, mut c, mut d, mut e] = *v;
+    for t in first..first + 20 {
         // The schedule in a ring of 16 words: W[t] overwrites W[t - 16].
         let wt = if t < 16 {
-            at(&w, t)
+            at(w, t)
         } else {
-            let x = (at(&w, t + 13) ^ at(&w, t + 8) ^ at(&w, t + 2) ^ at(&w, t)).rotate_left(1);
+            let x = (at(w, t + 13) ^ at(w, t + 8) ^ at(w, t + 2) ^ at(w, t)).rotate_left(1);
             if let Some(slot) = w.get_mut(t & 15) {
                 *slot = x;
             }
             x
         };
-        let (f, k) = match t {
-            0..=19 => ((b & c) | (!b & d), 0x5a82_7999),
-            20..=39 => (b ^ c ^ d, 0x6ed9_eba1),
-            40..=59 => ((b & c) | (b & d) | (c & d), 0x8f1b_bcdc),
-            _ => (b ^ c ^ d, 0xca62_c1d6),
-        };
         let temp = a
             .rotate_left(5)
-            .wrapping_add(f)
+            .wrapping_add(f(b, c, d))
             .wrapping_add(e)
             .wrapping_add(k)
             .wrapping_add(wt);
@@ -112,14 +146,7 @@ fn compress(state: &mut [u32; 5], block: &[u8; BLOCK]) {
         b = a;
         a = temp;
     }
-    let [s0, s1, s2, s3, s4] = *state;
-    *state = [
-        s0.wrapping_add(a),
-        s1.wrapping_add(b),
-        s2.wrapping_add(c),
-        s3.wrapping_add(d),
-        s4.wrapping_add(e),
-    ];
+    *v = [a, b, c, d, e];
 }
 
 /// `w[i mod 16]`.
@@ -166,6 +193,21 @@ mod tests {
                 hex(sha1(&[&million])),
                 "34aa973cd4c4daa4f61eeb2bdbad27316534016f"
             );
+        }
+    }
+
+    /// Every length across the padding boundaries (55, 56, 63, 64, 119, 120,
+    /// 127, 128 …) and every split point agrees with `sha1_smol`.
+    #[test]
+    fn every_length_and_split_matches_sha1_smol() {
+        let data: std::vec::Vec<u8> = (0..200u32).map(|i| (i * 97 + 13) as u8).collect();
+        let step = if cfg!(miri) { 29 } else { 1 };
+        for len in (0..=data.len()).step_by(step) {
+            let want = sha1_smol::Sha1::from(&data[..len]).digest().bytes();
+            for cut in (0..=len).step_by(step) {
+                let (x, y) = data[..len].split_at(cut);
+                assert_eq!(sha1(&[x, y]), want, "len {len} cut {cut}");
+            }
         }
     }
 
