@@ -411,7 +411,7 @@ enum wsf_status
      */
     WSF_HANDSHAKE_BAD_KEY = 2008,
     /**
-     * Sec-WebSocket-Version missing; HTTP 400.
+     * Sec-WebSocket-Version missing; HTTP 426.
      */
     WSF_HANDSHAKE_MISSING_VERSION = 2009,
     /**

@@ -126,7 +126,9 @@ pub enum HandshakeError {
     /// `Sec-WebSocket-Key` missing, repeated, or not 16 bytes of base64
     /// (§4.2.1 item 5). → 400
     BadKey,
-    /// `Sec-WebSocket-Version` missing. → 400 (with `Sec-WebSocket-Version: 13`)
+    /// `Sec-WebSocket-Version` missing. → 426 with `Sec-WebSocket-Version: 13`
+    /// (§4.4: tell the client the version we speak; §4.2.1's 400 is only
+    /// an example of "an appropriate error code")
     MissingVersion,
     /// `Sec-WebSocket-Version` is not 13 (§4.4). → 426 with `Sec-WebSocket-Version: 13`
     UnsupportedVersion,
@@ -155,13 +157,12 @@ impl HandshakeError {
         Some(match self {
             Self::HeadTooLarge => 431,
             Self::MethodNotGet => 405,
-            Self::MissingUpgrade | Self::UnsupportedVersion => 426,
+            Self::MissingUpgrade | Self::MissingVersion | Self::UnsupportedVersion => 426,
             Self::MalformedHead
             | Self::HttpVersion
             | Self::MissingHost
             | Self::MissingConnectionUpgrade
             | Self::BadKey
-            | Self::MissingVersion
             | Self::BadHeaderValue => 400,
             Self::ResponseStatus
             | Self::ResponseUpgrade

@@ -579,13 +579,14 @@ fn rule_version_13_426() {
 }
 
 #[test]
-fn rule_version_missing_400() {
+fn rule_version_missing_426() {
     let answer = refused(
         &base_with("Sec-WebSocket-Version:", &[]),
         HandshakeError::MissingVersion,
-        400,
+        426,
     );
     assert_eq!(answer.get("Sec-WebSocket-Version"), Some(&b"13"[..]));
+    assert_eq!(answer.get("Upgrade"), Some(&b"websocket"[..]));
 }
 
 #[test]

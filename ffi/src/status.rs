@@ -124,7 +124,7 @@ pub enum wsf_status {
     WSF_HANDSHAKE_MISSING_CONNECTION_UPGRADE = 2007,
     /// Sec-WebSocket-Key missing, repeated or not 16 bytes of base64; HTTP 400.
     WSF_HANDSHAKE_BAD_KEY = 2008,
-    /// Sec-WebSocket-Version missing; HTTP 400.
+    /// Sec-WebSocket-Version missing; HTTP 426.
     WSF_HANDSHAKE_MISSING_VERSION = 2009,
     /// Sec-WebSocket-Version is not 13; HTTP 426.
     WSF_HANDSHAKE_UNSUPPORTED_VERSION = 2010,

@@ -26,7 +26,7 @@ static const refusal REFUSALS[] = {
      "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n\r\n",
      WSF_HANDSHAKE_BAD_KEY, "HTTP/1.1 400 "},
     {"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
-     WSF_HANDSHAKE_MISSING_VERSION, "HTTP/1.1 400 "},
+     WSF_HANDSHAKE_MISSING_VERSION, "HTTP/1.1 426 "},
     {"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
      "Sec-WebSocket-Version: 8\r\n\r\n",
      WSF_HANDSHAKE_UNSUPPORTED_VERSION, "HTTP/1.1 426 "},

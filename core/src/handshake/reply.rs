@@ -112,11 +112,10 @@ pub(crate) fn is_extension_value(value: &str) -> bool {
 /// `Content-Length: 0`, plus what the status calls for:
 ///
 /// * 405 ([`HandshakeError::MethodNotGet`]): `Allow: GET` (RFC 7231 §6.5.5);
-/// * 426 ([`HandshakeError::MissingUpgrade`],
+/// * 426 ([`HandshakeError::MissingUpgrade`], [`HandshakeError::MissingVersion`],
 ///   [`HandshakeError::UnsupportedVersion`]): `Upgrade: websocket` (RFC 7231
 ///   §6.5.15), with `Connection: Upgrade, close` (RFC 7230 §6.7), and
-///   `Sec-WebSocket-Version: 13` (RFC 6455 §4.4);
-/// * [`HandshakeError::MissingVersion`] (400) — `Sec-WebSocket-Version: 13`.
+///   `Sec-WebSocket-Version: 13` (RFC 6455 §4.4).
 ///
 /// The server should close the connection after sending it.
 ///
@@ -129,11 +128,12 @@ pub fn write_rejection(error: HandshakeError, out: &mut [u8]) -> Result<usize, U
     let status = error.http_status().ok_or(UsageError::InvalidStatus)?;
     let (connection, headers): (&[u8], &[(&str, &[u8])]) = match error {
         HandshakeError::MethodNotGet => (b"close", &[("Allow", b"GET")]),
-        HandshakeError::MissingUpgrade | HandshakeError::UnsupportedVersion => (
+        HandshakeError::MissingUpgrade
+        | HandshakeError::MissingVersion
+        | HandshakeError::UnsupportedVersion => (
             b"Upgrade, close",
             &[("Upgrade", b"websocket"), ("Sec-WebSocket-Version", b"13")],
         ),
-        HandshakeError::MissingVersion => (b"close", &[("Sec-WebSocket-Version", b"13")]),
         _ => (b"close", &[]),
     };
     write_refusal(status, connection, headers, &[], out)

@@ -90,7 +90,7 @@ impl<'b> Request<'b> {
     ///   `Upgrade` (case-insensitive);
     /// * [`HandshakeError::MissingConnectionUpgrade`] — no `upgrade` token in
     ///   `Connection`;
-    /// * [`HandshakeError::MissingVersion`], or
+    /// * [`HandshakeError::MissingVersion`] (426), or
     ///   [`HandshakeError::UnsupportedVersion`] (426) unless exactly one
     ///   `Sec-WebSocket-Version: 13` (§4.4);
     /// * [`HandshakeError::BadKey`] — `Sec-WebSocket-Key` missing, repeated
