@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
-STEPS=(rust c autobahn c_examples browser pkgconfig differential fuzz miri qemu wasm bench)
+STEPS=(rust c autobahn c_examples browser pkgconfig rss differential fuzz miri qemu wasm bench)
 
 banner() {
     printf '\n==== %s ====\n' "$*"
@@ -116,6 +116,11 @@ step_browser() {
 # --- pkgconfig: ffi/install.sh into a temporary prefix, a C program built with pkg-config ------
 step_pkgconfig() {
     run bash tests/pkgconfig/run.sh
+}
+
+# --- rss: the C echo server stays flat under endless fragments and abandoned handshakes -------
+step_rss() {
+    run bash tests/rss/run.sh
 }
 
 # --- hardening: differential vs tungstenite, fuzz smoke, Miri (docs/HARDENING.md) ---------------
