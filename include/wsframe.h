@@ -801,12 +801,14 @@ typedef struct wsf_server_response {
 typedef struct wsf_config {
     /**
      * Largest payload one frame may declare; larger fails the connection
-     * with 1009 as soon as the header is read. Default 16 MiB.
+     * with 1009 as soon as the header is read. Default 16 MiB. Kept 64-bit
+     * on every target; a value above `SIZE_MAX` means `SIZE_MAX` (no frame
+     * beyond it could be addressed anyway).
      */
     uint64_t max_frame_size;
     /**
      * Largest total payload of one message; larger fails with 1009.
-     * Default 64 MiB.
+     * Default 64 MiB. A value above `SIZE_MAX` means `SIZE_MAX`.
      */
     uint64_t max_message_size;
     /**
@@ -1262,7 +1264,8 @@ uint8_t wsf_conn_has_pending(const struct wsf_conn *conn);
 uint8_t wsf_conn_is_finished(const struct wsf_conn *conn);
 
 /**
- * Copies the connection's configuration into `*out`.
+ * Copies the connection's configuration into `*out` (the limits as in
+ * force: a limit given above `SIZE_MAX` reads back as `SIZE_MAX`).
  *
  * # Safety
  * `conn` is NULL or a live connection; `out` is NULL or valid for a write.

@@ -35,11 +35,14 @@ impl Default for HandshakeLimits {
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Config {
     /// Largest payload one frame may declare; larger → 1009 as soon as the
-    /// header is read. Default 16 MiB.
-    pub max_frame_size: u64,
+    /// header is read. Default 16 MiB. A `usize`: a frame the target
+    /// could not address is over any limit it can set, and the connection
+    /// keeps its lengths in the target's word.
+    pub max_frame_size: usize,
     /// Largest total payload of one message (sum over its fragments);
-    /// larger → 1009 as soon as a header would exceed it. Default 64 MiB.
-    pub max_message_size: u64,
+    /// larger → 1009 as soon as a header would exceed it. Default 64 MiB
+    /// (`usize::MAX` on a 16-bit target).
+    pub max_message_size: usize,
     /// Most frames one message may have; more → 1009. Bounds the cost of
     /// endless tiny (or empty) continuation frames. Default 131 072: twice
     /// what Autobahn 9.3/9.4 send (4 MiB in 64-byte fragments). Nothing is
@@ -57,12 +60,21 @@ impl Config {
     #[must_use]
     pub const fn new() -> Self {
         Self {
-            max_frame_size: 16 * 1024 * 1024,
-            max_message_size: 64 * 1024 * 1024,
+            max_frame_size: saturate(16 * 1024 * 1024),
+            max_message_size: saturate(64 * 1024 * 1024),
             max_fragments: 1 << 17,
             validate_utf8: true,
             auto_pong: true,
         }
+    }
+}
+
+/// `n` as a `usize`, or `usize::MAX` where it does not fit (16-bit targets).
+const fn saturate(n: u32) -> usize {
+    if n as u64 > usize::MAX as u64 {
+        usize::MAX
+    } else {
+        n as usize
     }
 }
 

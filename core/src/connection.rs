@@ -25,7 +25,15 @@
 //!    (§5.5.2; only the latest Ping is answered, §5.5.3), the echo of the
 //!    peer's Close (§5.5.1), or the Close that fails the connection. A Close
 //!    displaces a Pong; nothing displaces a Close. The caller drains the
-//!    slot with [`Connection::write_pending`].
+//!    slot with [`Connection::write_pending`]. A Close is stored as what it
+//!    carries, never as bytes: the echo as the peer's code, the failure as
+//!    its [`ProtocolError`] (code and, with the `close-reasons` feature, a
+//!    static reason). Only a Pong needs payload bytes: `PONG` of them
+//!    ([`Connection`]'s const parameter, 125 by default, so every Ping
+//!    fits). A Ping longer than `PONG` is still reported as [`Event::Ping`]
+//!    but not answered automatically: it empties the slot (the latest Ping
+//!    is the one to answer, so an older Pong is dropped) and the caller
+//!    answers it with [`Connection::send_pong`].
 //! 6. **Closing handshake.** Open → (we send Close) CloseSent → (peer's
 //!    Close) Closed; or Open → (peer's Close) CloseReceived → (echo drained)
 //!    Closed. After our Close nothing more is sent (§5.5.1); after the
@@ -73,8 +81,9 @@ pub enum State {
 /// The frame whose payload is being received.
 #[derive(Clone, Copy, Debug)]
 struct InFrame {
-    /// Payload bytes still to come.
-    remaining: u64,
+    /// Payload bytes still to come: at most `Config::max_frame_size`, so a
+    /// `usize` (the declared length is judged before it is stored, rule 2).
+    remaining: usize,
     /// The masking key, if masked.
     mask: Option<[u8; 4]>,
     /// Key byte for the next payload byte.
@@ -87,26 +96,44 @@ struct InFrame {
 #[derive(Clone, Copy, Debug)]
 struct InMessage {
     kind: DataKind,
-    /// Sum of the declared lengths of its frames so far.
-    len: u64,
+    /// Sum of the declared lengths of its frames so far: at most
+    /// `Config::max_message_size`.
+    len: usize,
     /// Frames so far.
     fragments: u32,
 }
 
-/// The "must send" slot (rule 5): a control frame's opcode and payload.
-#[derive(Clone, Copy, Debug)]
-struct Pending {
-    opcode: OpCode,
-    len: u8,
-    payload: [u8; MAX_CONTROL_PAYLOAD],
+/// The "must send" slot (rule 5): what the frame carries, not its bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pending {
+    /// An automatic Pong: the first this-many bytes of `Connection::pong`.
+    Pong(u8),
+    /// The echo of the peer's Close: its code only (§5.5.1);
+    /// [`CloseCode::NO_STATUS`] echoes an empty Close.
+    Echo(CloseCode),
+    /// The Close that fails the connection (rule 7): the error's code
+    /// (§7.4.1) and [`ProtocolError::close_reason`].
+    Failure(ProtocolError),
 }
 
 /// A WebSocket connection after the opening handshake, for either role.
 ///
 /// Created directly for framing-only use (the handshake was done by
 /// http.sys, IIS, WinHTTP or another HTTP stack), or after `handshake`.
+///
+/// `PONG` is the size of the slot for the payload of an automatic Pong
+/// (rule 5), at most 125. The default, 125, answers every Ping; a smaller
+/// slot saves RAM where pings are short or empty (a Ping longer than the
+/// slot is reported but left for the caller to answer). [`Connection::new`]
+/// makes the default; [`Connection::with_pong_slot`] any size:
+///
+/// ```
+/// use wsframe::{Config, Connection, Role};
+/// let conn = Connection::<8>::with_pong_slot(Role::Server, Config::new());
+/// assert!(core::mem::size_of_val(&conn) < core::mem::size_of::<Connection>());
+/// ```
 #[derive(Clone, Debug)]
-pub struct Connection {
+pub struct Connection<const PONG: usize = MAX_CONTROL_PAYLOAD> {
     role: Role,
     config: Config,
     close_sent: bool,
@@ -118,12 +145,31 @@ pub struct Connection {
     tx_message: Option<DataKind>,
     pending: Option<Pending>,
     activity: bool,
+    /// The payload of a pending Pong ([`Pending::Pong`] says how much).
+    pong: [u8; PONG],
 }
 
 impl Connection {
-    /// A new, open connection.
+    /// A new, open connection with the default Pong slot (125 bytes: every
+    /// Ping is answered automatically).
     #[must_use]
     pub const fn new(role: Role, config: Config) -> Self {
+        Self::with_pong_slot(role, config)
+    }
+}
+
+impl<const PONG: usize> Connection<PONG> {
+    /// A new, open connection whose automatic Pong holds at most `PONG`
+    /// bytes of payload (rule 5). `PONG` over 125 (the largest control
+    /// payload, §5.5) does not compile.
+    #[must_use]
+    pub const fn with_pong_slot(role: Role, config: Config) -> Self {
+        const {
+            assert!(
+                PONG <= MAX_CONTROL_PAYLOAD,
+                "a Pong carries at most 125 bytes"
+            );
+        }
         Self {
             role,
             config,
@@ -136,6 +182,7 @@ impl Connection {
             tx_message: None,
             pending: None,
             activity: false,
+            pong: [0; PONG],
         }
     }
 
@@ -234,11 +281,8 @@ impl Connection {
             );
             self.failed = Some(error);
             if !self.close_sent {
-                let close = ClosePayload {
-                    code: error.close_code(),
-                    reason: error.as_str(),
-                };
-                self.queue_close(&close);
+                // Displaces a Pong or the echo of the peer's Close (rule 5).
+                self.pending = Some(Pending::Failure(error));
             }
         }
         error.into()
@@ -252,16 +296,26 @@ impl Connection {
     /// [`UsageError::BufferTooSmall`] ([`MAX_PENDING_FRAME`] always fits);
     /// the frame stays pending.
     pub fn write_pending(&mut self, mask_key: [u8; 4], out: &mut [u8]) -> Result<usize, Error> {
-        let Some(p) = &self.pending else {
+        let Some(pending) = self.pending else {
             return Ok(0);
         };
-        let payload = p.payload.get(..usize::from(p.len)).unwrap_or_default();
-        let n = encode_frame(self.role, p.opcode, true, payload, mask_key, out)?;
-        if p.opcode == OpCode::Close {
-            #[cfg(feature = "defmt")]
-            defmt::debug!("wsframe: {} sent its pending Close", self.role);
-            self.close_sent = true;
-        }
+        let close = match pending {
+            Pending::Pong(len) => {
+                let payload = self.pong.get(..usize::from(len)).unwrap_or_default();
+                let n = encode_frame(self.role, OpCode::Pong, true, payload, mask_key, out)?;
+                self.pending = None;
+                return Ok(n);
+            }
+            Pending::Echo(code) => ClosePayload { code, reason: "" },
+            Pending::Failure(error) => ClosePayload {
+                code: error.close_code(),
+                reason: error.close_reason(),
+            },
+        };
+        let n = encode_close(self.role, &close, mask_key, out)?;
+        #[cfg(feature = "defmt")]
+        defmt::debug!("wsframe: {} sent its pending Close", self.role);
+        self.close_sent = true;
         self.pending = None;
         Ok(n)
     }
@@ -349,10 +403,7 @@ impl Connection {
         out: &mut [u8],
     ) -> Result<usize, Error> {
         self.check_can_send()?;
-        let mut payload = [0u8; MAX_CONTROL_PAYLOAD];
-        let len = ClosePayload { code, reason }.emit(&mut payload)?;
-        let payload = payload.get(..len).unwrap_or_default();
-        let n = encode_frame(self.role, OpCode::Close, true, payload, mask_key, out)?;
+        let n = encode_close(self.role, &ClosePayload { code, reason }, mask_key, out)?;
         self.close_sent = true;
         self.pending = None;
         Ok(n)
@@ -397,9 +448,9 @@ impl Connection {
                 event: Some(event),
             });
         }
-        self.start_data_frame(&header)?;
+        let len = self.start_data_frame(&header)?;
         let frame = InFrame {
-            remaining: header.payload_len,
+            remaining: len,
             mask: header.mask,
             phase: 0,
             fin: header.fin,
@@ -426,10 +477,13 @@ impl Connection {
         }
     }
 
-    /// Sequencing (§5.4) and limits (rule 2) for a new data frame.
-    fn start_data_frame(&mut self, header: &FrameHeader) -> Result<(), ProtocolError> {
+    /// Sequencing (§5.4) and limits (rule 2) for a new data frame; returns
+    /// its payload length, which the frame limit lets fit a `usize`.
+    fn start_data_frame(&mut self, header: &FrameHeader) -> Result<usize, ProtocolError> {
         let limits = &self.config;
-        if header.payload_len > limits.max_frame_size {
+        // A length beyond `usize` is beyond any limit this target can set.
+        let len = usize::try_from(header.payload_len).map_err(|_| ProtocolError::FrameTooBig)?;
+        if len > limits.max_frame_size {
             return Err(ProtocolError::FrameTooBig);
         }
         let mut message = match (header.opcode, self.rx_message) {
@@ -450,12 +504,14 @@ impl Connection {
         if message.fragments > limits.max_fragments {
             return Err(ProtocolError::TooManyFragments);
         }
-        message.len = message.len.saturating_add(header.payload_len);
-        if message.len > limits.max_message_size {
-            return Err(ProtocolError::MessageTooBig);
-        }
+        // A sum beyond `usize` is beyond any limit this target can set.
+        message.len = message
+            .len
+            .checked_add(len)
+            .filter(|&total| total <= limits.max_message_size)
+            .ok_or(ProtocolError::MessageTooBig)?;
         self.rx_message = Some(message);
-        Ok(())
+        Ok(len)
     }
 
     /// Hands out the available part of a data payload (rules 1, 3).
@@ -471,8 +527,7 @@ impl Connection {
             // Unreachable: a frame is only in progress inside a message.
             return Err(ProtocolError::UnexpectedContinuation);
         };
-        let available =
-            usize::try_from(frame.remaining).map_or(input.len(), |r| r.min(input.len()));
+        let available = frame.remaining.min(input.len());
         if available == 0 && frame.remaining != 0 {
             self.rx_frame = Some(frame);
             return Ok(Recv {
@@ -489,8 +544,8 @@ impl Connection {
         if let Some(key) = frame.mask {
             frame.phase = apply_mask(chunk, key, usize::from(frame.phase)) as u8;
         }
-        // `available` ≤ `remaining`, so this cannot underflow.
-        frame.remaining -= available as u64;
+        // `available` ≤ `remaining`: this never saturates.
+        frame.remaining = frame.remaining.saturating_sub(available);
         let frame_end = frame.remaining == 0;
         let message_end = frame_end && frame.fin;
         if message.kind == DataKind::Text && self.config.validate_utf8 {
@@ -524,15 +579,10 @@ impl Connection {
     ) -> Result<Event<'a>, ProtocolError> {
         match opcode {
             OpCode::Ping => {
-                let close_queued = matches!(
-                    self.pending,
-                    Some(Pending {
-                        opcode: OpCode::Close,
-                        ..
-                    })
-                );
+                let close_queued =
+                    matches!(self.pending, Some(Pending::Echo(_) | Pending::Failure(_)));
                 if self.config.auto_pong && !self.close_sent && !close_queued {
-                    self.pending = Pending::new(OpCode::Pong, payload);
+                    self.queue_pong(payload);
                 }
                 Ok(Event::Ping(payload))
             }
@@ -543,11 +593,9 @@ impl Connection {
                 defmt::debug!("wsframe: {} got Close {=u16}", self.role, close.code.get());
                 self.close_received = true;
                 if !self.close_sent {
-                    // Echo the code, not the reason (§5.5.1: "typically echos").
-                    self.queue_close(&ClosePayload {
-                        code: close.code,
-                        reason: "",
-                    });
+                    // Echo the code, not the reason (§5.5.1: "typically
+                    // echos"); displaces a Pong (rule 5).
+                    self.pending = Some(Pending::Echo(close.code));
                 }
                 Ok(Event::Close {
                     code: close.code,
@@ -559,13 +607,22 @@ impl Connection {
 
     // ---- sending ---------------------------------------------------------
 
-    /// Puts a Close in the slot, displacing a Pong (rule 5).
-    fn queue_close(&mut self, close: &ClosePayload<'_>) {
-        let mut payload = [0u8; MAX_CONTROL_PAYLOAD];
-        // Codes and reasons given here are always sendable; an empty Close
-        // is the fallback should that ever change.
-        let len = close.emit(&mut payload).unwrap_or(0);
-        self.pending = Pending::new(OpCode::Close, payload.get(..len).unwrap_or_default());
+    /// Answers the latest Ping (§5.5.3, rule 5): its payload replaces an
+    /// older Pong's. A payload longer than the slot empties it instead:
+    /// the caller answers that Ping with [`Connection::send_pong`].
+    fn queue_pong(&mut self, payload: &[u8]) {
+        let len = payload.len();
+        self.pending = match (self.pong.get_mut(..len), u8::try_from(len)) {
+            (Some(slot), Ok(n)) => {
+                // Zipped: `copy_from_slice` keeps a length-mismatch panic
+                // path at opt-level "z" (tests/qemu/panic-check.sh).
+                for (dst, src) in slot.iter_mut().zip(payload) {
+                    *dst = *src;
+                }
+                Some(Pending::Pong(n))
+            }
+            _ => None,
+        };
     }
 
     /// Sending is allowed until our Close went out or the connection failed.
@@ -603,27 +660,6 @@ impl Connection {
     }
 }
 
-impl Pending {
-    /// A slot holding `payload` (at most 125 bytes; longer input is cut,
-    /// which the callers never pass).
-    fn new(opcode: OpCode, payload: &[u8]) -> Option<Self> {
-        let mut p = Self {
-            opcode,
-            len: 0,
-            payload: [0; MAX_CONTROL_PAYLOAD],
-        };
-        // A zipped copy: `copy_from_slice` keeps a length-mismatch panic
-        // path at opt-level "z" (tests/qemu/panic-check.sh).
-        let mut n = 0u8;
-        for (dst, src) in p.payload.iter_mut().zip(payload) {
-            *dst = *src;
-            n += 1;
-        }
-        p.len = n;
-        Some(p)
-    }
-}
-
 /// The header for a frame we send: masked iff we are a client (§5.1).
 fn header_for(
     role: Role,
@@ -639,6 +675,35 @@ fn header_for(
         mask: role.masks_outgoing().then_some(mask_key),
         payload_len,
     }
+}
+
+/// Encodes a Close frame (§5.5.1) for `close` straight into `out` (no
+/// intermediate payload buffer); `out` is untouched on error.
+fn encode_close(
+    role: Role,
+    close: &ClosePayload<'_>,
+    mask_key: [u8; 4],
+    out: &mut [u8],
+) -> Result<usize, UsageError> {
+    close.check_sendable()?;
+    let len = close.len(); // ≤ 125 once sendable
+    let header = header_for(role, OpCode::Close, true, len as u64, mask_key);
+    let header_len = header.encoded_len();
+    let total = header_len
+        .checked_add(len)
+        .ok_or(UsageError::PayloadTooLarge)?;
+    let out = out
+        .get_mut(..total)
+        .ok_or(UsageError::BufferTooSmall { needed: total })?;
+    let (head, body) = out
+        .split_at_mut_checked(header_len)
+        .ok_or(UsageError::BufferTooSmall { needed: total })?;
+    frame::encode(&header, head)?;
+    close.emit(body)?;
+    if let Some(key) = header.mask {
+        apply_mask(body, key, 0);
+    }
+    Ok(total)
 }
 
 /// Encodes a whole frame (header, then the payload copied and masked as

@@ -75,6 +75,19 @@ impl ProtocolError {
         }
     }
 
+    /// The reason sent in the Close that fails the connection (§7.4.1,
+    /// §5.5.1: a reason is optional and "not necessarily human readable"):
+    /// [`ProtocolError::as_str`] with the default `close-reasons` feature,
+    /// empty without it, so a size build links none of the strings and its
+    /// failure Close carries the code only.
+    #[must_use]
+    pub const fn close_reason(self) -> &'static str {
+        #[cfg(feature = "close-reasons")]
+        return self.as_str();
+        #[cfg(not(feature = "close-reasons"))]
+        return "";
+    }
+
     /// A short, static description for logs.
     #[must_use]
     pub const fn as_str(self) -> &'static str {

@@ -33,7 +33,9 @@ pub enum Event<'a> {
         /// This piece ends the message.
         message_end: bool,
     },
-    /// A Ping (§5.5.2). With `Config::auto_pong`, the Pong is already queued.
+    /// A Ping (§5.5.2). With `Config::auto_pong`, the Pong is already
+    /// queued if the payload fits the connection's Pong slot (every Ping
+    /// fits the default slot); otherwise answer it with `send_pong`.
     Ping(&'a [u8]),
     /// A Pong (§5.5.3), solicited or not.
     Pong(&'a [u8]),

@@ -55,7 +55,11 @@ impl KeepAlive {
 
     /// Given the current time (any monotonic milliseconds), says what to do.
     /// Call it periodically and whenever input was processed.
-    pub fn poll(&mut self, now_ms: u64, conn: &mut Connection) -> KeepAliveAction {
+    pub fn poll<const PONG: usize>(
+        &mut self,
+        now_ms: u64,
+        conn: &mut Connection<PONG>,
+    ) -> KeepAliveAction {
         if conn.take_activity() || self.last_rx_ms.is_none() {
             self.last_rx_ms = Some(now_ms);
             self.ping_sent_ms = None;

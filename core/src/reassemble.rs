@@ -50,9 +50,9 @@ impl<'b> Reassembler<'b> {
     /// # Errors
     /// [`ProtocolError::MessageTooBig`] or [`ProtocolError::TooManyFragments`]
     /// (1009): `conn` is failed with that code and the message dropped.
-    pub fn push(
+    pub fn push<const PONG: usize>(
         &mut self,
-        conn: &mut Connection,
+        conn: &mut Connection<PONG>,
         event: &Event<'_>,
     ) -> Result<Option<Message<'_>>, Error> {
         let Event::Data {

@@ -161,8 +161,8 @@ fn slow_response_head_is_cut_at_the_head_limit() {
 #[test]
 fn declared_gib_with_limits_off_reserves_nothing() {
     let config = Config {
-        max_frame_size: u64::MAX,
-        max_message_size: u64::MAX,
+        max_frame_size: usize::MAX,
+        max_message_size: usize::MAX,
         ..Config::new()
     };
     let mut conn = Connection::new(Role::Server, config);
@@ -229,8 +229,8 @@ fn endless_tiny_continuations_stop_at_the_message_limit() {
 #[test]
 fn length_top_bit_is_1002_even_with_limits_off() {
     let config = Config {
-        max_frame_size: u64::MAX,
-        max_message_size: u64::MAX,
+        max_frame_size: usize::MAX,
+        max_message_size: usize::MAX,
         ..Config::new()
     };
     let mut conn = Connection::new(Role::Client, config);

@@ -10,10 +10,12 @@ use wsframe::{Config, HandshakeLimits, KeepAlive};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct wsf_config {
     /// Largest payload one frame may declare; larger fails the connection
-    /// with 1009 as soon as the header is read. Default 16 MiB.
+    /// with 1009 as soon as the header is read. Default 16 MiB. Kept 64-bit
+    /// on every target; a value above `SIZE_MAX` means `SIZE_MAX` (no frame
+    /// beyond it could be addressed anyway).
     pub max_frame_size: u64,
     /// Largest total payload of one message; larger fails with 1009.
-    /// Default 64 MiB.
+    /// Default 64 MiB. A value above `SIZE_MAX` means `SIZE_MAX`.
     pub max_message_size: u64,
     /// Most frames one message may have (empty ones included); more fails
     /// with 1009. Default 131 072.
@@ -35,8 +37,8 @@ impl wsf_config {
     /// The core's configuration.
     pub(crate) fn core(&self) -> Config {
         Config {
-            max_frame_size: self.max_frame_size,
-            max_message_size: self.max_message_size,
+            max_frame_size: saturate(self.max_frame_size),
+            max_message_size: saturate(self.max_message_size),
             max_fragments: self.max_fragments,
             validate_utf8: self.validate_utf8 != 0,
             auto_pong: self.auto_pong != 0,
@@ -52,8 +54,9 @@ impl wsf_config {
     /// The C view of a core configuration (keep-alive off).
     pub(crate) fn from_core(c: &Config) -> Self {
         Self {
-            max_frame_size: c.max_frame_size,
-            max_message_size: c.max_message_size,
+            // Lossless: `usize` is at most 64 bits on every Rust target.
+            max_frame_size: c.max_frame_size as u64,
+            max_message_size: c.max_message_size as u64,
             max_fragments: c.max_fragments,
             validate_utf8: u8::from(c.validate_utf8),
             auto_pong: u8::from(c.auto_pong),
@@ -61,6 +64,13 @@ impl wsf_config {
             keepalive_timeout_ms: 0,
         }
     }
+}
+
+/// A C limit as the core's `usize`: saturating, since a limit beyond the
+/// address space (a 32-bit target given a 64-bit value) allows as much as
+/// `SIZE_MAX` does.
+fn saturate(limit: u64) -> usize {
+    usize::try_from(limit).unwrap_or(usize::MAX)
 }
 
 /// The default connection configuration (see each field of `wsf_config`).
@@ -115,5 +125,23 @@ mod tests {
         // SAFETY: pure function.
         let l = unsafe { wsf_handshake_limits_default() };
         assert_eq!(l.core(), HandshakeLimits::new());
+    }
+
+    #[test]
+    fn limits_saturate_to_the_address_space() {
+        let c = wsf_config {
+            max_frame_size: u64::MAX,
+            max_message_size: 1 << 40,
+            // SAFETY: pure function.
+            ..unsafe { wsf_config_default() }
+        };
+        let core = c.core();
+        assert_eq!(core.max_frame_size, usize::MAX);
+        let want = usize::try_from(1u64 << 40).unwrap_or(usize::MAX);
+        assert_eq!(core.max_message_size, want);
+        assert_eq!(
+            wsf_config::from_core(&core).max_frame_size,
+            usize::MAX as u64
+        );
     }
 }

@@ -307,7 +307,8 @@ pub unsafe extern "C" fn wsf_conn_is_finished(conn: *const wsf_conn) -> u8 {
     unsafe { refer(conn) }.map_or(1, |c| u8::from(c.conn.is_finished()))
 }
 
-/// Copies the connection's configuration into `*out`.
+/// Copies the connection's configuration into `*out` (the limits as in
+/// force: a limit given above `SIZE_MAX` reads back as `SIZE_MAX`).
 ///
 /// # Safety
 /// `conn` is NULL or a live connection; `out` is NULL or valid for a write.

@@ -8,7 +8,9 @@
 #   (c) (b) + client handshake (ClientRequest::write, check_response)
 # Flash = .vector_table + .text + .rodata + .data; static RAM = .data +
 # .bss; stack = deepest stack use measured in QEMU by painting the stack
-# (src/lib.rs). Also prints size_of::<Connection>() on this target.
+# (src/lib.rs). Each configuration is built twice: with wsframe's default
+# features and as the "size" build (SIZE_FEATURES below). Also prints
+# size_of of the measured connection and of the default one on this target.
 #   tests/qemu/footprint.sh            # OPT=z
 #   OPT=s tests/qemu/footprint.sh
 set -euo pipefail
@@ -21,6 +23,11 @@ export CARGO_PROFILE_RELEASE_OPT_LEVEL=$opt CARGO_TARGET_DIR=$dir
 
 # name of each configuration and its features
 configs=("baseline:" "a:" "b:server-handshake" "c:server-handshake,client-handshake")
+# Two builds of each: wsframe's default features, and the size build that
+# leaves out what a firmware can do without (named in SIZE_FEATURES: the
+# firmware crate's features minus its defaults, which carry wsframe's).
+SIZE_FEATURES="wsframe default features minus close-reasons"
+builds=("default:" "size:--no-default-features")
 
 section() { # ELF SECTION... -> summed size
   local elf=$1; shift
@@ -39,37 +46,53 @@ print(total)'
 }
 
 declare -A flash ram stack mem
-size_of=""
-for entry in "${configs[@]}"; do
-  name=${entry%%:*} features=${entry#*:}
-  bin=footprint; [ "$name" = baseline ] && bin=baseline
-  timeout 600 cargo build --quiet --release --bin "$bin" --features "panic-exit,$features"
-  elf=$dir/$target/release/$bin
-  cp "$elf" "$dir/$name.elf"
-  flash[$name]=$(section "$elf" .vector_table .text .rodata .data)
-  ram[$name]=$(section "$elf" .data .bss .uninit)
-  mem[$name]=$(mem_routines "$elf")
-  out=$(timeout 60 qemu-system-arm -cpu cortex-m3 -machine lm3s6965evb -nographic -monitor none \
-        -serial none -semihosting-config enable=on,target=native -kernel "$elf" 2>&1) || {
-    echo "footprint.sh: firmware $name failed in QEMU" >&2; echo "$out" >&2; exit 1; }
-  stack[$name]=$(sed -n 's/^stack_peak_bytes=//p' <<<"$out")
-  s=$(sed -n 's/^size_of_connection=//p' <<<"$out"); [ -n "$s" ] && size_of=$s
+size_of="" size_of_default=""
+for build in "${builds[@]}"; do
+  bname=${build%%:*} bflags=${build#*:}
+  for entry in "${configs[@]}"; do
+    name=${entry%%:*} features=${entry#*:}
+    bin=footprint; [ "$name" = baseline ] && bin=baseline
+    # The baseline does not call wsframe: one build serves both.
+    [ "$name" = baseline ] && [ "$bname" != default ] && continue
+    key=$bname-$name; [ "$name" = baseline ] && key=baseline
+    # shellcheck disable=SC2086
+    timeout 600 cargo build --quiet --release --bin "$bin" $bflags --features "panic-exit,$features"
+    elf=$dir/$target/release/$bin
+    cp "$elf" "$dir/$key.elf"
+    flash[$key]=$(section "$elf" .vector_table .text .rodata .data)
+    ram[$key]=$(section "$elf" .data .bss .uninit)
+    mem[$key]=$(mem_routines "$elf")
+    out=$(timeout 60 qemu-system-arm -cpu cortex-m3 -machine lm3s6965evb -nographic -monitor none \
+          -serial none -semihosting-config enable=on,target=native -kernel "$elf" 2>&1) || {
+      echo "footprint.sh: firmware $key failed in QEMU" >&2; echo "$out" >&2; exit 1; }
+    stack[$key]=$(sed -n 's/^stack_peak_bytes=//p' <<<"$out")
+    s=$(sed -n 's/^size_of_connection=//p' <<<"$out"); [ -n "$s" ] && size_of=$s
+    s=$(sed -n 's/^size_of_default_connection=//p' <<<"$out"); [ -n "$s" ] && size_of_default=$s
+  done
 done
 
 b=baseline
 printf '\nwsframe footprint on %s (Cortex-M3), opt-level "%s", LTO, panic=abort\n' "$target" "$opt"
 printf 'baseline firmware: %s B flash, %s B static RAM, %s B stack\n' "${flash[$b]}" "${ram[$b]}" "${stack[$b]}"
-printf '%-40s %12s %16s %12s %12s\n' "configuration (minus baseline)" "flash B" "of it mem*() B" "static RAM" "stack B"
-for entry in "${configs[@]:1}"; do
-  name=${entry%%:*}
-  case $name in
-    a) label="(a) frame codec + connection" ;;
-    b) label="(b) + server handshake" ;;
-    c) label="(c) + client handshake" ;;
+for build in "${builds[@]}"; do
+  bname=${build%%:*}
+  case $bname in
+    default) printf '\nbuild "default": wsframe with its default features (close-reasons)\n' ;;
+    size) printf '\nbuild "size": %s\n' "$SIZE_FEATURES" ;;
   esac
-  printf '%-40s %12s %16s %12s %12s\n' "$label" \
-    $((flash[$name] - flash[$b])) $((mem[$name] - mem[$b])) \
-    $((ram[$name] - ram[$b])) $((stack[$name] - stack[$b]))
+  printf '%-40s %12s %16s %12s %12s\n' "configuration (minus baseline)" "flash B" "of it mem*() B" "static RAM" "stack B"
+  for entry in "${configs[@]:1}"; do
+    name=${entry%%:*} key=$bname-${entry%%:*}
+    case $name in
+      a) label="(a) frame codec + connection" ;;
+      b) label="(b) + server handshake" ;;
+      c) label="(c) + client handshake" ;;
+    esac
+    printf '%-40s %12s %16s %12s %12s\n' "$label" \
+      $((flash[$key] - flash[$b])) $((mem[$key] - mem[$b])) \
+      $((ram[$key] - ram[$b])) $((stack[$key] - stack[$b]))
+  done
 done
-printf 'size_of::<Connection>() = %s B (plus the caller'"'"'s buffers)\n' "$size_of"
+printf '\nsize_of::<Connection<8>>() = %s B, as measured above (8-byte Pong slot; plus the caller'"'"'s buffers)\n' "$size_of"
+printf 'size_of::<Connection>() = %s B (the default: 125-byte Pong slot)\n' "$size_of_default"
 printf '(mem*() = memcpy/memset from compiler-builtins, which most firmwares link anyway)\n'

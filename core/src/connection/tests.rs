@@ -43,7 +43,11 @@ fn wire(to: Role, fin: bool, rsv: u8, opcode: u8, payload: &[u8]) -> Vec<u8> {
 
 /// Feeds `stream` in chunks of the given sizes (cycled), collecting what
 /// the connection reports; message pieces are joined.
-fn drive_with(conn: &mut Connection, stream: &[u8], chunks: &[usize]) -> Vec<Seen> {
+fn drive_with<const P: usize>(
+    conn: &mut Connection<P>,
+    stream: &[u8],
+    chunks: &[usize],
+) -> Vec<Seen> {
     let mut seen = Vec::new();
     let mut buf: Vec<u8> = Vec::new();
     let mut msg: Vec<u8> = Vec::new();
@@ -102,7 +106,7 @@ fn drive(role: Role, config: Config, stream: &[u8]) -> (Connection, Vec<Seen>) {
 }
 
 /// The pending frame, unmasked: (opcode byte, payload).
-fn pending(conn: &mut Connection) -> Option<(u8, Vec<u8>)> {
+fn pending<const P: usize>(conn: &mut Connection<P>) -> Option<(u8, Vec<u8>)> {
     let mut out = [0u8; MAX_PENDING_FRAME];
     let n = conn.write_pending(KEY, &mut out).unwrap();
     if n == 0 {
@@ -541,6 +545,94 @@ fn auto_pong_latest_ping_and_close_priority() {
     };
     let (mut conn, _) = drive(Role::Server, cfg, &wire(Role::Server, true, 0, 9, b"x"));
     assert_eq!(pending(&mut conn), None);
+}
+
+/// Rule 5: the default slot holds the largest Ping (§5.5: 125 bytes).
+#[test]
+fn default_slot_answers_a_125_byte_ping() {
+    let ping: Vec<u8> = (0..125).collect();
+    for role in [Role::Server, Role::Client] {
+        let (mut conn, seen) = drive(role, Config::new(), &wire(role, true, 0, 9, &ping));
+        assert_eq!(seen, [Seen::Ping(ping.clone())]);
+        assert_eq!(pending(&mut conn), Some((0x8A, ping.clone())));
+    }
+}
+
+/// Rule 5 with a small slot: a Ping that fits is answered; a longer one is
+/// reported but not answered, and drops the older Pong (only the latest
+/// Ping is answered, §5.5.3), so the caller answers it with `send_pong`.
+#[test]
+fn ping_longer_than_the_slot_is_left_to_the_caller() {
+    let mut conn = Connection::<4>::with_pong_slot(Role::Server, Config::new());
+    let s = srv(&[
+        wire(Role::Server, true, 0, 9, b"four"),
+        wire(Role::Server, true, 0, 9, b"fives"),
+    ]);
+    let seen = drive_with(&mut conn, &s, &[s.len()]);
+    assert_eq!(
+        seen,
+        [Seen::Ping(b"four".to_vec()), Seen::Ping(b"fives".to_vec())]
+    );
+    assert!(!conn.has_pending());
+    let mut out = [0u8; 16];
+    assert_eq!(conn.send_pong(b"fives", KEY, &mut out), Ok(7));
+    assert_eq!(&out[..7], b"\x8a\x05fives");
+    // A Ping that fits again is answered automatically.
+    let s = wire(Role::Server, true, 0, 9, b"ok");
+    assert_eq!(
+        drive_with(&mut conn, &s, &[1]),
+        [Seen::Ping(b"ok".to_vec())]
+    );
+    assert_eq!(pending(&mut conn), Some((0x8A, b"ok".to_vec())));
+    // A slot of 0 still answers empty Pings; a Close still displaces a Pong.
+    let mut conn = Connection::<0>::with_pong_slot(Role::Client, Config::new());
+    let s = wire(Role::Client, true, 0, 9, b"");
+    assert_eq!(drive_with(&mut conn, &s, &[2]), [Seen::Ping(vec![])]);
+    assert!(conn.has_pending());
+    let s = wire(Role::Client, true, 0, 8, b"\x03\xe8");
+    drive_with(&mut conn, &s, &[4]);
+    assert_eq!(pending(&mut conn), Some((0x88, vec![0x03, 0xe8])));
+    assert_eq!(conn.state(), State::Closed);
+}
+
+/// Rule 7: the failure Close carries the error's code and, with the
+/// `close-reasons` feature, its description; without it, the code only.
+#[test]
+fn failure_close_reason_follows_the_feature() {
+    for error in [
+        ProtocolError::ReservedOpcode,
+        ProtocolError::InvalidUtf8,
+        ProtocolError::TooManyFragments,
+    ] {
+        let mut conn = Connection::new(Role::Client, Config::new());
+        assert_eq!(conn.fail(error), Error::Protocol(error));
+        let (op, payload) = pending(&mut conn).expect("a Close is pending");
+        assert_eq!(op, 0x88);
+        let close = ClosePayload::parse(&payload).unwrap();
+        assert_eq!(close.code, error.close_code());
+        let want = if cfg!(feature = "close-reasons") {
+            error.as_str()
+        } else {
+            ""
+        };
+        assert_eq!((close.reason, error.close_reason()), (want, want));
+    }
+}
+
+/// Rule 5: a failure displaces the pending echo of the peer's Close, and a
+/// Ping after a queued Close changes nothing.
+#[test]
+fn failure_displaces_the_echo() {
+    let s = srv(&[wire(Role::Server, true, 0, 8, b"\x03\xe8")]);
+    let (mut conn, _) = drive(Role::Server, Config::new(), &s);
+    conn.fail(ProtocolError::MessageTooBig);
+    let (op, payload) = pending(&mut conn).expect("a Close is pending");
+    assert_eq!((op, &payload[..2]), (0x88, &[0x03, 0xf1][..]));
+    assert_eq!(conn.state(), State::Failed);
+    let mut conn = Connection::new(Role::Server, Config::new());
+    conn.fail(ProtocolError::ReservedBits);
+    assert!(conn.on_control(OpCode::Ping, b"late").is_ok());
+    assert_eq!(pending(&mut conn).map(|p| p.0), Some(0x88));
 }
 
 #[test]
