@@ -103,6 +103,12 @@ struct InMessage {
     fragments: u32,
 }
 
+/// What `recv` reports when it can do nothing without more input.
+const NEEDS_INPUT: Recv<'static> = Recv {
+    consumed: 0,
+    event: None,
+};
+
 /// The "must send" slot (rule 5): what the frame carries, not its bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Pending {
@@ -254,11 +260,7 @@ impl<const PONG: usize> Connection<PONG> {
                 event: None,
             });
         }
-        let result = match self.rx_frame {
-            Some(frame) => self.recv_payload(input, frame),
-            None => self.recv_frame(input),
-        };
-        match result {
+        match self.recv_next(input) {
             Ok(recv) => {
                 self.activity |= recv.consumed != 0;
                 Ok(recv)
@@ -302,7 +304,8 @@ impl<const PONG: usize> Connection<PONG> {
         let close = match pending {
             Pending::Pong(len) => {
                 let payload = self.pong.get(..usize::from(len)).unwrap_or_default();
-                let n = encode_frame(self.role, OpCode::Pong, true, payload, mask_key, out)?;
+                let parts = [payload, &[]];
+                let n = encode_frame(self.role, OpCode::Pong, true, parts, mask_key, out)?;
                 self.pending = None;
                 return Ok(n);
             }
@@ -338,7 +341,7 @@ impl<const PONG: usize> Connection<PONG> {
         out: &mut [u8],
     ) -> Result<usize, Error> {
         let opcode = self.next_data_opcode(kind)?;
-        let n = encode_frame(self.role, opcode, fin, payload, mask_key, out)?;
+        let n = encode_frame(self.role, opcode, fin, [payload, &[]], mask_key, out)?;
         self.tx_message = (!fin).then_some(kind);
         Ok(n)
     }
@@ -411,54 +414,68 @@ impl<const PONG: usize> Connection<PONG> {
 
     // ---- receiving -------------------------------------------------------
 
-    /// Reads a frame header, then a whole control frame or the start of a
-    /// data payload (rules 1, 2).
-    fn recv_frame<'a>(&mut self, input: &'a mut [u8]) -> Result<Recv<'a>, ProtocolError> {
-        let (header, header_len) = match frame::decode(input)? {
-            Decoded::Complete(h, n) => (h, n),
-            Decoded::Partial(_) => {
-                return Ok(Recv {
-                    consumed: 0,
-                    event: None,
-                });
+    /// Continues the data frame in progress, or reads the next header,
+    /// then a whole control frame or the start of a data payload (rules 1,
+    /// 2). Data payloads of both paths go through the one call of
+    /// `recv_payload`, so it is inlined once (no second copy in flash).
+    fn recv_next<'a>(&mut self, input: &'a mut [u8]) -> Result<Recv<'a>, ProtocolError> {
+        let (frame, header_len) = match self.rx_frame {
+            Some(frame) => (frame, 0),
+            None => {
+                let Decoded::Complete(header, header_len) = frame::decode(input)? else {
+                    return Ok(NEEDS_INPUT);
+                };
+                self.check_header(&header)?;
+                if header.opcode.is_control() {
+                    return self.recv_control(input, &header, header_len);
+                }
+                // The decoder saw the whole header; checked again before
+                // any state changes, so a short input can never half-start
+                // a frame.
+                if input.len() < header_len {
+                    return Ok(NEEDS_INPUT);
+                }
+                let len = self.start_data_frame(&header)?;
+                let frame = InFrame {
+                    remaining: len,
+                    mask: header.mask,
+                    phase: 0,
+                    fin: header.fin,
+                };
+                (frame, header_len)
             }
         };
-        self.check_header(&header)?;
         let Some((_, rest)) = input.split_at_mut_checked(header_len) else {
-            return Ok(Recv {
-                consumed: 0,
-                event: None,
-            });
-        };
-        if header.opcode.is_control() {
-            // ≤ 125 (checked by the decoder), so the cast is lossless.
-            let len = header.payload_len as usize;
-            let Some(payload) = rest.get_mut(..len) else {
-                return Ok(Recv {
-                    consumed: 0,
-                    event: None,
-                });
-            };
-            if let Some(key) = header.mask {
-                apply_mask(payload, key, 0);
-            }
-            let event = self.on_control(header.opcode, payload)?;
-            return Ok(Recv {
-                consumed: header_len + len,
-                event: Some(event),
-            });
-        }
-        let len = self.start_data_frame(&header)?;
-        let frame = InFrame {
-            remaining: len,
-            mask: header.mask,
-            phase: 0,
-            fin: header.fin,
+            return Ok(NEEDS_INPUT);
         };
         let recv = self.recv_payload(rest, frame)?;
         Ok(Recv {
             consumed: header_len + recv.consumed,
             event: recv.event,
+        })
+    }
+
+    /// A whole control frame after its `header_len`-byte header, unmasked
+    /// in place; nothing is consumed until all of it is in (rule 1).
+    fn recv_control<'a>(
+        &mut self,
+        input: &'a mut [u8],
+        header: &FrameHeader,
+        header_len: usize,
+    ) -> Result<Recv<'a>, ProtocolError> {
+        // ≤ 125 (checked by the decoder), so the cast is lossless.
+        let len = header.payload_len as usize;
+        let end = header_len + len;
+        let Some(payload) = input.get_mut(header_len..end) else {
+            return Ok(NEEDS_INPUT);
+        };
+        if let Some(key) = header.mask {
+            apply_mask(payload, key, 0);
+        }
+        let event = self.on_control(header.opcode, payload)?;
+        Ok(Recv {
+            consumed: end,
+            event: Some(event),
         })
     }
 
@@ -530,16 +547,10 @@ impl<const PONG: usize> Connection<PONG> {
         let available = frame.remaining.min(input.len());
         if available == 0 && frame.remaining != 0 {
             self.rx_frame = Some(frame);
-            return Ok(Recv {
-                consumed: 0,
-                event: None,
-            });
+            return Ok(NEEDS_INPUT);
         }
         let Some((chunk, _)) = input.split_at_mut_checked(available) else {
-            return Ok(Recv {
-                consumed: 0,
-                event: None,
-            });
+            return Ok(NEEDS_INPUT);
         };
         if let Some(key) = frame.mask {
             frame.phase = apply_mask(chunk, key, usize::from(frame.phase)) as u8;
@@ -643,9 +654,8 @@ impl<const PONG: usize> Connection<PONG> {
         out: &mut [u8],
     ) -> Result<usize, Error> {
         self.check_can_send()?;
-        Ok(encode_frame(
-            self.role, opcode, true, payload, mask_key, out,
-        )?)
+        let parts = [payload, &[]];
+        Ok(encode_frame(self.role, opcode, true, parts, mask_key, out)?)
     }
 
     /// The opcode for the next data frame of `kind` (§5.4).
@@ -677,8 +687,9 @@ fn header_for(
     }
 }
 
-/// Encodes a Close frame (§5.5.1) for `close` straight into `out` (no
-/// intermediate payload buffer); `out` is untouched on error.
+/// Encodes a Close frame (§5.5.1) for `close` straight into `out`: the
+/// code and the reason are copied (and masked) from where they are, with
+/// no intermediate payload buffer. `out` is untouched on error.
 fn encode_close(
     role: Role,
     close: &ClosePayload<'_>,
@@ -686,8 +697,34 @@ fn encode_close(
     out: &mut [u8],
 ) -> Result<usize, UsageError> {
     close.check_sendable()?;
-    let len = close.len(); // ≤ 125 once sendable
-    let header = header_for(role, OpCode::Close, true, len as u64, mask_key);
+    let code = close.code.get().to_be_bytes();
+    // An empty Close (1005, "no status") has no code on the wire.
+    let code = if close.is_empty() { &[][..] } else { &code[..] };
+    let parts = [code, close.reason.as_bytes()];
+    encode_frame(role, OpCode::Close, true, parts, mask_key, out)
+}
+
+/// Encodes a whole frame into `out`: the header, then the payload — the
+/// `parts` one after the other — copied and masked as the role requires.
+/// `out` is untouched on error.
+fn encode_frame(
+    role: Role,
+    opcode: OpCode,
+    fin: bool,
+    parts: [&[u8]; 2],
+    mask_key: [u8; 4],
+    out: &mut [u8],
+) -> Result<usize, UsageError> {
+    let [first, second] = parts;
+    let len = first
+        .len()
+        .checked_add(second.len())
+        .ok_or(UsageError::PayloadTooLarge)?;
+    if opcode.is_control() && len > MAX_CONTROL_PAYLOAD {
+        return Err(UsageError::ControlTooLong);
+    }
+    // Lossless: `usize` is at most 64 bits on every Rust target.
+    let header = header_for(role, opcode, fin, len as u64, mask_key);
     let header_len = header.encoded_len();
     let total = header_len
         .checked_add(len)
@@ -695,45 +732,22 @@ fn encode_close(
     let out = out
         .get_mut(..total)
         .ok_or(UsageError::BufferTooSmall { needed: total })?;
-    let (head, body) = out
+    let (head, mut body) = out
         .split_at_mut_checked(header_len)
         .ok_or(UsageError::BufferTooSmall { needed: total })?;
     frame::encode(&header, head)?;
-    close.emit(body)?;
-    if let Some(key) = header.mask {
-        apply_mask(body, key, 0);
+    // One pass per part, and no length-mismatch panic path (`body` is
+    // exactly `len` long); a zero key copies unmasked.
+    let key = header.mask.unwrap_or([0; 4]);
+    let mut phase = 0;
+    for part in parts {
+        // Always splits: the parts add up to `body`'s length.
+        let Some((dst, rest)) = core::mem::take(&mut body).split_at_mut_checked(part.len()) else {
+            break;
+        };
+        phase = copy_mask(part, dst, key, phase);
+        body = rest;
     }
-    Ok(total)
-}
-
-/// Encodes a whole frame (header, then the payload copied and masked as
-/// the role requires) into `out`; `out` is untouched on error.
-fn encode_frame(
-    role: Role,
-    opcode: OpCode,
-    fin: bool,
-    payload: &[u8],
-    mask_key: [u8; 4],
-    out: &mut [u8],
-) -> Result<usize, UsageError> {
-    if opcode.is_control() && payload.len() > MAX_CONTROL_PAYLOAD {
-        return Err(UsageError::ControlTooLong);
-    }
-    let header = header_for(role, opcode, fin, payload.len() as u64, mask_key);
-    let header_len = header.encoded_len();
-    let total = header_len
-        .checked_add(payload.len())
-        .ok_or(UsageError::PayloadTooLarge)?;
-    let out = out
-        .get_mut(..total)
-        .ok_or(UsageError::BufferTooSmall { needed: total })?;
-    let (head, body) = out
-        .split_at_mut_checked(header_len)
-        .ok_or(UsageError::BufferTooSmall { needed: total })?;
-    frame::encode(&header, head)?;
-    // One pass, and no length-mismatch panic path (`body` is exactly
-    // `payload.len()` long); a zero key copies unmasked.
-    copy_mask(payload, body, header.mask.unwrap_or([0; 4]), 0);
     Ok(total)
 }
 
