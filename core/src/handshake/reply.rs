@@ -136,7 +136,10 @@ pub fn write_rejection(error: HandshakeError, out: &mut [u8]) -> Result<usize, U
         ),
         _ => (b"close", &[]),
     };
-    write_refusal(status, connection, headers, &[], out)
+    // Only the phrases of the handshake's own statuses: a firmware that
+    // never calls `write_status` links none of the others.
+    let phrase = handshake_phrase(status);
+    write_refusal(status, phrase, connection, headers, &[], out)
 }
 
 /// Writes an application-chosen refusal such as 403 for an unknown
@@ -160,12 +163,20 @@ pub fn write_status(
         return Err(UsageError::InvalidStatus);
     }
     check_extra_headers(extra_headers, REFUSAL_HEADERS)?;
-    write_refusal(status, b"close", &[], extra_headers, out)
+    write_refusal(
+        status,
+        reason_phrase(status),
+        b"close",
+        &[],
+        extra_headers,
+        out,
+    )
 }
 
 /// The refusal head shared by [`write_rejection`] and [`write_status`].
 fn write_refusal(
     status: u16,
+    phrase: &str,
     connection: &[u8],
     fixed: &[(&str, &[u8])],
     extra: &[(&str, &[u8])],
@@ -176,7 +187,7 @@ fn write_refusal(
         c.put(b"HTTP/1.1 ");
         c.put(&digits);
         c.put(b" ");
-        c.put(reason_phrase(status).as_bytes());
+        c.put(phrase.as_bytes());
         c.put(CRLF);
         c.header("Connection", connection);
         c.header("Content-Length", b"0");
@@ -192,26 +203,35 @@ fn status_digits(status: u16) -> [u8; 3] {
     [digit(status / 100), digit(status / 10), digit(status)]
 }
 
-/// Reason phrases (RFC 7231 §6.1, RFC 6585 for 429/431). The phrase is
+/// Reason phrases (RFC 7231 §6.1, RFC 6585 for 429). The phrase is
 /// informational (RFC 7230 §3.1.2); unknown codes get their class name.
 fn reason_phrase(status: u16) -> &'static str {
     match status {
-        400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
-        405 => "Method Not Allowed",
         408 => "Request Timeout",
         409 => "Conflict",
         410 => "Gone",
-        426 => "Upgrade Required",
         429 => "Too Many Requests",
-        431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
         501 => "Not Implemented",
         502 => "Bad Gateway",
         503 => "Service Unavailable",
         504 => "Gateway Timeout",
+        _ => handshake_phrase(status),
+    }
+}
+
+/// The phrases of the statuses a refused handshake answers with
+/// ([`HandshakeError::http_status`]: 400, 405, 426, RFC 6585's 431), and
+/// the class names for any other code.
+fn handshake_phrase(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        405 => "Method Not Allowed",
+        426 => "Upgrade Required",
+        431 => "Request Header Fields Too Large",
         _ if status < 500 => "Client Error",
         _ => "Server Error",
     }
@@ -220,6 +240,31 @@ fn reason_phrase(status: u16) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reason_phrases() {
+        for (status, phrase) in [
+            (400, "Bad Request"),
+            (403, "Forbidden"),
+            (405, "Method Not Allowed"),
+            (426, "Upgrade Required"),
+            (431, "Request Header Fields Too Large"),
+            (503, "Service Unavailable"),
+            (418, "Client Error"),
+            (599, "Server Error"),
+        ] {
+            assert_eq!(reason_phrase(status), phrase, "{status}");
+        }
+        for e in [
+            HandshakeError::MalformedHead,
+            HandshakeError::MethodNotGet,
+            HandshakeError::UnsupportedVersion,
+            HandshakeError::HeadTooLarge,
+        ] {
+            let status = e.http_status().unwrap();
+            assert_eq!(handshake_phrase(status), reason_phrase(status));
+        }
+    }
 
     #[test]
     fn status_line_digits() {

@@ -54,8 +54,11 @@ impl<'b> Request<'b> {
     /// [`HandshakeError::MalformedHead`] for invalid HTTP; otherwise the
     /// first §4.2.1 rule broken (see [`Request::from_parsed`]).
     pub fn parse(buf: &'b [u8], limits: &HandshakeLimits) -> Result<Status<Self>, HandshakeError> {
-        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-        let mut parsed = httparse::Request::new(&mut headers);
+        // httparse fills the header array inside the request itself: the
+        // array (MAX_HEADERS lines) is never moved on the way, which on
+        // small targets would cost a `memcpy` of it.
+        let mut request = Self::empty();
+        let mut parsed = httparse::Request::new(&mut request.headers);
         let head_len = match super::head_status(parsed.parse(buf), buf.len(), limits)? {
             Status::Complete(len) => len,
             Status::Partial => return Ok(Status::Partial),
@@ -64,15 +67,11 @@ impl<'b> Request<'b> {
         else {
             return Err(HandshakeError::MalformedHead);
         };
-        let header_count = parsed.headers.len();
-        let request = Self {
-            headers,
-            header_count,
-            path,
-            key: b"",
-            head_len,
-        };
-        request.validated(method, minor).map(Status::Complete)
+        request.header_count = parsed.headers.len();
+        request.path = path;
+        request.head_len = head_len;
+        request.validate(method, minor)?;
+        Ok(Status::Complete(request))
     }
 
     /// Validates a request whose head the host's HTTP stack already parsed
@@ -107,32 +106,36 @@ impl<'b> Request<'b> {
         http_minor_version: u8,
         headers: &[Header<'b>],
     ) -> Result<Self, HandshakeError> {
-        let mut array = [httparse::EMPTY_HEADER; MAX_HEADERS];
-        let slots = array
+        let mut request = Self::empty();
+        let slots = request
+            .headers
             .get_mut(..headers.len())
             .ok_or(HandshakeError::HeadTooLarge)?;
         // Zipped: `copy_from_slice` keeps a panic path at opt-level "z".
         for (slot, header) in slots.iter_mut().zip(headers) {
             *slot = *header;
         }
-        let request = Self {
-            headers: array,
-            header_count: headers.len(),
-            path,
+        request.header_count = headers.len();
+        request.path = path;
+        request.validate(method, http_minor_version)?;
+        Ok(request)
+    }
+
+    /// A request with no headers yet, to be filled in place.
+    const fn empty() -> Self {
+        Self {
+            headers: [httparse::EMPTY_HEADER; MAX_HEADERS],
+            header_count: 0,
+            path: "",
             key: b"",
             head_len: 0,
-        };
-        request.validated(method, http_minor_version)
+        }
     }
 
     /// Runs [`validate`] and records the key it found.
-    fn validated(mut self, method: &str, minor: u8) -> Result<Self, HandshakeError> {
-        self.key = validate(
-            method,
-            minor,
-            self.headers.get(..self.header_count).unwrap_or(&[]),
-        )?;
-        Ok(self)
+    fn validate(&mut self, method: &str, minor: u8) -> Result<(), HandshakeError> {
+        self.key = validate(method, minor, self.all_headers())?;
+        Ok(())
     }
 
     /// The request target, e.g. `/chat?room=1` (RFC 6455 §4.2.1 item 1,
@@ -251,7 +254,9 @@ fn validate<'b>(
 /// §4.2.1 item 1: "An HTTP/1.1 or higher GET request". Methods are
 /// case-sensitive (RFC 7230 §3.1.1).
 fn check_method(method: &str) -> Result<(), HandshakeError> {
-    if method == "GET" {
+    // Matched byte by byte: a `==` on strings links `memcmp` (116 B on
+    // Cortex-M) for this one comparison.
+    if let [b'G', b'E', b'T'] = method.as_bytes() {
         Ok(())
     } else {
         Err(HandshakeError::MethodNotGet)
