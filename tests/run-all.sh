@@ -66,7 +66,7 @@ step_rust() {
     run cargo clippy --workspace --all-targets -- -D warnings
     run cargo test --workspace
     # The crate is no_std by default; also test it with the `std` conveniences on, and with
-    # default features off (identical today; guards against a default feature creeping in).
+    # default features off (no `close-reasons`: the failure Close carries the code only).
     run cargo test -p wsframe --features std
     run cargo test -p wsframe --no-default-features --lib
 }
