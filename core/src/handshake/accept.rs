@@ -10,7 +10,7 @@
 //! small and without panic paths (`tests/qemu/panic-check.sh` proves it at
 //! link time); the `sha1_smol` and `base64ct` crates are their test oracles.
 
-use super::sha1::Sha1;
+use super::sha1::{self, Sha1};
 
 /// The GUID appended to the key before hashing (RFC 6455 §1.3).
 pub const WEBSOCKET_GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -26,14 +26,23 @@ pub const ACCEPT_LEN: usize = 28;
 /// §4.2.2 item 5.4): base64(SHA-1(key ‖ [`WEBSOCKET_GUID`])).
 ///
 /// `key` is the header value with surrounding whitespace removed, exactly
-/// as received; it is hashed as text, not decoded.
+/// as received; it is hashed as text, not decoded. A key of the valid
+/// length (24 bytes) is hashed as two blocks known in advance but for
+/// the key's six words; any other length is hashed all the same.
 #[must_use]
 pub fn accept_key(key: &[u8]) -> [u8; ACCEPT_LEN] {
-    let mut sha1 = Sha1::new();
-    sha1.update(key);
-    sha1.update(WEBSOCKET_GUID.as_bytes());
+    let digest = match key.try_into() {
+        // A valid key (§4.2.1 item 5): the two blocks are known in advance.
+        Ok(key) => sha1::key_guid_digest(key),
+        Err(_) => {
+            let mut sha1 = Sha1::new();
+            sha1.update(key);
+            sha1.update(WEBSOCKET_GUID.as_bytes());
+            sha1.finish()
+        }
+    };
     let mut out = [0u8; ACCEPT_LEN];
-    encode_base64(&sha1.finish(), &mut out);
+    encode_base64(&digest, &mut out);
     out
 }
 
@@ -145,7 +154,58 @@ mod tests {
         assert_eq!(decode_key(b"dGhlIHNhbXBsZSBub25j=Q=="), None);
     }
 
+    /// The accept key as wsframe computed it before having its own SHA-1:
+    /// `sha1_smol` and `base64ct`.
+    fn oracle(key: &[u8]) -> [u8; ACCEPT_LEN] {
+        use base64ct::{Base64, Encoding};
+        let mut sha1 = sha1_smol::Sha1::new();
+        sha1.update(key);
+        sha1.update(WEBSOCKET_GUID.as_bytes());
+        let mut out = [0u8; ACCEPT_LEN];
+        Base64::encode(&sha1.digest().bytes(), &mut out).unwrap();
+        out
+    }
+
+    /// The 24-byte path against the oracle for many keys: valid keys
+    /// (base64 of random nonces) and arbitrary 24-byte strings, from a
+    /// fixed xorshift sequence so that a failure reproduces.
+    #[test]
+    fn accept_key_matches_oracle_for_many_keys() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let count = if cfg!(miri) { 50 } else { 20_000 };
+        for _ in 0..count {
+            let mut nonce = [0u8; 16];
+            nonce[..8].copy_from_slice(&next().to_le_bytes());
+            nonce[8..].copy_from_slice(&next().to_le_bytes());
+            let key = nonce_key(&nonce);
+            assert_eq!(accept_key(&key), oracle(&key), "key {key:?}");
+            let mut raw = [0u8; KEY_LEN];
+            for chunk in raw.chunks_mut(8) {
+                chunk.copy_from_slice(&next().to_le_bytes()[..chunk.len()]);
+            }
+            assert_eq!(accept_key(&raw), oracle(&raw), "key {raw:?}");
+        }
+    }
+
     proptest::proptest! {
+        /// Agrees with `sha1_smol` + `base64ct` for any key: the 24-byte
+        /// path and every other length (0 to 200 bytes, across the block
+        /// and padding boundaries).
+        #[test]
+        fn accept_key_matches_oracle(
+            key in proptest::array::uniform24(proptest::prelude::any::<u8>()),
+            other in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
+        ) {
+            proptest::prop_assert_eq!(accept_key(&key), oracle(&key));
+            proptest::prop_assert_eq!(accept_key(&other), oracle(&other));
+        }
+
         /// Agrees with the `base64ct` crate: encoding any nonce or digest,
         /// and accepting or refusing any 24 bytes drawn mostly from the
         /// alphabet.

@@ -1,10 +1,17 @@
 //! SHA-1 (FIPS 180-4 §6.1) for the accept key (handshake layer).
 //!
-//! Hashes the ~60 bytes of `Sec-WebSocket-Key ‖ GUID` once per handshake,
-//! so it is written for size and for having no panic path, not for speed:
-//! one rolled loop over the 80 rounds with a 16-word message schedule.
-//! Nothing secret is hashed (RFC 6455 §10.3 asks nothing of SHA-1 here but
-//! that both ends compute the same value), so it is not constant-time.
+//! Hashes the 60 bytes of `Sec-WebSocket-Key ‖ GUID` once per handshake
+//! (RFC 6455 §4.2.2 item 5.4). A valid key always makes the same two-block
+//! message shape, which [`key_guid_digest`] uses; [`Sha1`] hashes any
+//! other input. Both share one compression function, written so that the
+//! compiler can unroll it where it optimises for speed (five rounds per
+//! step, no moves between rounds) and keep it one small loop per stage
+//! where it optimises for size (opt-level "s"/"z"). Nothing panics: the
+//! schedule is a ring of 16 words read with masked indices. Nothing secret
+//! is hashed (RFC 6455 §10.3 asks nothing of SHA-1 here but that both ends
+//! compute the same value), so it is not constant-time.
+
+use super::accept::WEBSOCKET_GUID;
 
 /// Bytes per block.
 const BLOCK: usize = 64;
@@ -19,17 +26,23 @@ pub(crate) struct Sha1 {
     len: u64,
 }
 
+/// The initial hash value H(0) (FIPS 180-4 §5.3.1).
+const INITIAL: [u32; 5] = [
+    0x6745_2301,
+    0xefcd_ab89,
+    0x98ba_dcfe,
+    0x1032_5476,
+    0xc3d2_e1f0,
+];
+
+/// The constants K (FIPS 180-4 §4.2.1), one per 20-round stage.
+const K: [u32; 4] = [0x5a82_7999, 0x6ed9_eba1, 0x8f1b_bcdc, 0xca62_c1d6];
+
 impl Sha1 {
-    /// The initial hash value (FIPS 180-4 §5.3.1).
+    /// A hash of the empty message so far.
     pub(crate) const fn new() -> Self {
         Self {
-            state: [
-                0x6745_2301,
-                0xefcd_ab89,
-                0x98ba_dcfe,
-                0x1032_5476,
-                0xc3d2_e1f0,
-            ],
+            state: INITIAL,
             block: [0; BLOCK],
             fill: 0,
             len: 0,
@@ -76,13 +89,7 @@ impl Sha1 {
             *len = bits.to_be_bytes();
         }
         compress(&mut self.state, &self.block);
-        let mut digest = [0u8; 20];
-        for (bytes, word) in digest.chunks_exact_mut(4).zip(self.state) {
-            for (dst, src) in bytes.iter_mut().zip(word.to_be_bytes()) {
-                *dst = src;
-            }
-        }
-        digest
+        digest(self.state)
     }
 
     /// Compresses the buffered block once it is full.
@@ -94,64 +101,176 @@ impl Sha1 {
     }
 }
 
-/// The compression function (§6.1.2) on one block: four 20-round
-/// stages, each with its own function and constant, so no round chooses.
+/// SHA-1 of `key ‖ GUID` for a `Sec-WebSocket-Key` of the only valid
+/// length, 24 bytes (RFC 6455 §4.1 item 7, §4.2.2 item 5.4).
+///
+/// The message is always 60 bytes, so its padding (FIPS 180-4 §5.1.1) is
+/// always in the same place and nothing is buffered: block 1 is the key
+/// (words 0–5), the GUID (words 6–14) and the 0x80 byte (word 15,
+/// [`KEY_BLOCK_TAIL`]); block 2 is 56 zero bytes and the bit length 480.
+/// Only words 0–5 depend on the input. Where the compression is inlined
+/// here (rustc 1.95 does at opt-level 3, seen in the disassembly), the
+/// compiler folds the constant words into the schedule: block 2's whole
+/// schedule and W + K become constants. At opt-level "s"/"z" both blocks
+/// call the one shared compression instead.
+///
+/// A `const` table of block 2's W + K would not depend on inlining, but
+/// costs 320 B plus a second copy of the rounds at opt-level "z" (≈ +1 KiB
+/// on thumbv7m, for ≈ 10 % on x86-64): not taken.
+pub(crate) fn key_guid_digest(key: &[u8; 24]) -> [u8; 20] {
+    let mut w = [0u32; 16];
+    load_words(key, &mut w);
+    for (word, tail) in w.iter_mut().skip(6).zip(KEY_BLOCK_TAIL) {
+        *word = tail;
+    }
+    let mut state = INITIAL;
+    compress_words(&mut state, w);
+    let mut length_block = [0; 16];
+    if let Some(last) = length_block.last_mut() {
+        *last = 60 * 8;
+    }
+    compress_words(&mut state, length_block);
+    digest(state)
+}
+
+/// Words 6–15 of block 1 of `key ‖ GUID` for a 24-byte key: the 36 bytes
+/// of the GUID (RFC 6455 §1.3) as big-endian words (FIPS 180-4 §3.1), then
+/// the 0x80 byte that starts the padding (§5.1.1) and three zero bytes.
+const KEY_BLOCK_TAIL: [u32; 10] = {
+    assert!(WEBSOCKET_GUID.len() == 36, "the GUID fills words 6 to 14");
+    let mut tail = [0x8000_0000; 10];
+    let mut guid = WEBSOCKET_GUID.as_bytes();
+    let mut words: &mut [u32] = &mut tail;
+    while let (Some((bytes, guid_rest)), Some((word, words_rest))) =
+        (guid.split_first_chunk::<4>(), words.split_first_mut())
+    {
+        *word = u32::from_be_bytes(*bytes);
+        guid = guid_rest;
+        words = words_rest;
+    }
+    tail
+};
+
+/// The digest: the final hash value's words, big-endian (§6.1.2).
+fn digest(state: [u32; 5]) -> [u8; 20] {
+    let mut digest = [0u8; 20];
+    let mut rest = digest.as_mut_slice();
+    for word in state {
+        if let Some((bytes, tail)) = core::mem::take(&mut rest).split_first_chunk_mut::<4>() {
+            *bytes = word.to_be_bytes();
+            rest = tail;
+        }
+    }
+    digest
+}
+
+/// The compression function (§6.1.2) on one block of bytes.
 fn compress(state: &mut [u32; 5], block: &[u8; BLOCK]) {
     let mut w = [0u32; 16];
-    for (word, bytes) in w.iter_mut().zip(block.chunks_exact(4)) {
-        *word = bytes.iter().fold(0, |acc, &b| (acc << 8) | u32::from(b));
+    load_words(block, &mut w);
+    compress_words(state, w);
+}
+
+/// Reads `bytes` into `words` as big-endian words (§3.1) while both last.
+/// (Not `chunks_exact`: where it is not inlined, its division by the
+/// chunk size keeps a panic path.)
+fn load_words(mut bytes: &[u8], words: &mut [u32]) {
+    for word in words {
+        if let Some((chunk, rest)) = bytes.split_first_chunk::<4>() {
+            *word = u32::from_be_bytes(*chunk);
+            bytes = rest;
+        }
     }
+}
+
+/// The compression function (§6.1.2) on one block given as its 16
+/// big-endian words M(i)0..M(i)15.
+#[inline]
+fn compress_words(state: &mut [u32; 5], mut w: [u32; 16]) {
+    rounds(state, |t| schedule(&mut w, t));
+}
+
+/// Steps 2–4 of §6.1.2: the 80 rounds on `state`, `w(t)` giving `W[t]`.
+#[inline(always)]
+fn rounds(state: &mut [u32; 5], mut w: impl FnMut(usize) -> u32) {
     let mut v = *state;
-    stage(&mut v, &mut w, 0, 0x5a82_7999, |b, c, d| (b & c) | (!b & d));
-    stage(&mut v, &mut w, 20, 0x6ed9_eba1, |b, c, d| b ^ c ^ d);
-    stage(&mut v, &mut w, 40, 0x8f1b_bcdc, |b, c, d| {
-        (b & c) | (b & d) | (c & d)
-    });
-    stage(&mut v, &mut w, 60, 0xca62_c1d6, |b, c, d| b ^ c ^ d);
+    let [k0, k1, k2, k3] = K;
+    // Ch and Maj (§4.1.1) in forms with fewer operations; Maj's two terms
+    // share no set bit, so + is | there and folds into the round's sum.
+    stage(&mut v, 0, k0, |b, c, d| d ^ (b & (c ^ d)), &mut w);
+    stage(&mut v, 20, k1, |b, c, d| b ^ c ^ d, &mut w);
+    let maj = |b: u32, c: u32, d: u32| (b & c).wrapping_add(d & (b ^ c));
+    stage(&mut v, 40, k2, maj, &mut w);
+    stage(&mut v, 60, k3, |b, c, d| b ^ c ^ d, &mut w);
     for (s, x) in state.iter_mut().zip(v) {
         *s = s.wrapping_add(x);
     }
 }
 
-/// Rounds `first..first + 20` with round function `f` and constant `k`.
+/// `W[t]` (§6.1.2 step 1), the schedule kept in a ring of 16 words: for
+/// t ≥ 16, `W[t]` overwrites `W[t − 16]`.
+#[inline(always)]
+fn schedule(w: &mut [u32; 16], t: usize) -> u32 {
+    if t < 16 {
+        return at(w, t);
+    }
+    let x = (at(w, t + 13) ^ at(w, t + 8) ^ at(w, t + 2) ^ at(w, t)).rotate_left(1);
+    if let Some(slot) = w.get_mut(t & 15) {
+        *slot = x;
+    }
+    x
+}
+
+/// `w[i mod 16]`.
+#[inline(always)]
+fn at(w: &[u32; 16], i: usize) -> u32 {
+    w.get(i & 15).copied().unwrap_or(0)
+}
+
+/// Rounds `first..first + 20` (§6.1.2 step 3), all with round function `f`
+/// and constant `k`, so no round chooses. Each step is five rounds that
+/// rename a…e instead of moving them; a fully unrolled stage has no moves.
 #[inline(always)]
 fn stage(
     v: &mut [u32; 5],
-    w: &mut [u32; 16],
     first: usize,
     k: u32,
     f: impl Fn(u32, u32, u32) -> u32,
+    w: &mut impl FnMut(usize) -> u32,
 ) {
     let [mut a, mut b, mut c, mut d, mut e] = *v;
-    for t in first..first + 20 {
-        // The schedule in a ring of 16 words: W[t] overwrites W[t - 16].
-        let wt = if t < 16 {
-            at(w, t)
-        } else {
-            let x = (at(w, t + 13) ^ at(w, t + 8) ^ at(w, t + 2) ^ at(w, t)).rotate_left(1);
-            if let Some(slot) = w.get_mut(t & 15) {
-                *slot = x;
-            }
-            x
-        };
-        let temp = a
-            .rotate_left(5)
-            .wrapping_add(f(b, c, d))
-            .wrapping_add(e)
-            .wrapping_add(k)
-            .wrapping_add(wt);
-        e = d;
-        d = c;
-        c = b.rotate_left(30);
-        b = a;
-        a = temp;
+    let mut wk = |t| w(t).wrapping_add(k);
+    for step in 0..4 {
+        let t = first + 5 * step;
+        round(a, &mut b, c, d, &mut e, &f, wk(t));
+        round(e, &mut a, b, c, &mut d, &f, wk(t + 1));
+        round(d, &mut e, a, b, &mut c, &f, wk(t + 2));
+        round(c, &mut d, e, a, &mut b, &f, wk(t + 3));
+        round(b, &mut c, d, e, &mut a, &f, wk(t + 4));
     }
     *v = [a, b, c, d, e];
 }
 
-/// `w[i mod 16]`.
-fn at(w: &[u32; 16], i: usize) -> u32 {
-    w.get(i & 15).copied().unwrap_or(0)
+/// One round (§6.1.2 step 3) on variables in the roles a…e, without its
+/// moves: T = ROTL5(a) + f(b, c, d) + e + K + W lands in e and ROTL30(b)
+/// in b, so the next round takes (e, a, b, c, d) as its a…e. ROTL5(a) is
+/// added last: `a` is the previous round's T, the other terms are ready
+/// sooner.
+#[inline(always)]
+fn round(
+    a: u32,
+    b: &mut u32,
+    c: u32,
+    d: u32,
+    e: &mut u32,
+    f: impl Fn(u32, u32, u32) -> u32,
+    wk: u32,
+) {
+    *e = e
+        .wrapping_add(wk)
+        .wrapping_add(f(*b, c, d))
+        .wrapping_add(a.rotate_left(5));
+    *b = b.rotate_left(30);
 }
 
 #[cfg(test)]
