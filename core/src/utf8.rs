@@ -8,7 +8,10 @@
 //! Bulk validation is `simdutf8`'s one-shot `basic` validator run on the
 //! longest prefix that ends on a code-point boundary (so a chunk that
 //! splits a code point costs no second pass); the carry logic is the only
-//! code here.
+//! code here. Masked text skips even that when it can: the connection
+//! unmasks with [`crate::mask::apply_mask_ascii`], and a chunk found all
+//! ASCII while unmasking is valid as it stands unless a split code point
+//! is waiting for it (`Utf8Validator::feed_ascii`, crate-private).
 //!
 //! Which `simdutf8` kernel runs depends on the target (see the table in
 //! the crate's `mask` module, which owns CPU dispatch): with the `std`

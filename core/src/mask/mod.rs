@@ -9,6 +9,14 @@
 //! frame can be unmasked piecewise as it arrives (§5.3: octet i is XORed
 //! with key\[i mod 4\]).
 //!
+//! [`apply_mask_ascii`] is [`apply_mask`] that also reports whether every
+//! unmasked byte is ASCII, found in the same pass (the unmasked vectors are
+//! ORed into an accumulator register; loads and stores are the same). The
+//! connection unmasks text with it, and an all-ASCII chunk that does not
+//! continue a split code point then needs no UTF-8 pass at all. Each kernel
+//! writes its in-place algorithm once for both (a `const` parameter; the
+//! accumulator is compiled out of [`apply_mask`]).
+//!
 //! # Kernels
 //!
 //! Behind the entry points sit kernels that must agree byte for byte:
@@ -17,13 +25,15 @@
 //! | --- | --- | --- |
 //! | [`scalar`] | everywhere | the oracle; forced by `cfg(miri)` or `--cfg wsframe_force_scalar` |
 //! | [`word`] | everywhere | targets without a vector kernel below (Cortex-M, RISC-V, wasm32 without `simd128`, …) |
+//! | [`compact`] | everywhere | instead of [`word`] with the `small-mask` feature: a byte loop, ~150 B of flash for all entry points instead of ~1.1 KiB on thumbv7m |
 //! | `x86` SSE2 | x86-64 (and x86 with SSE2) | always for 16–63 bytes (SSE2 is baseline, inlined, no detection); from 16 bytes on when AVX2 is absent |
 //! | `x86` AVX2 | x86-64 | 64 bytes and more: at run time with the `std` feature (detected once, cached), else when compiled with `target-feature=+avx2` |
 //! | `aarch64` NEON | aarch64 | always (NEON is baseline on aarch64) |
 //! | `wasm32` `simd128` | wasm32 | when compiled with `target-feature=+simd128` |
 //!
 //! Buffers shorter than 16 bytes never reach a vector kernel: [`word`]'s
-//! overlapping-word path handles them with two loads and two stores.
+//! overlapping-word path handles them with two loads and two stores
+//! ([`compact`]'s byte loop with `small-mask`).
 //!
 //! Every vector kernel has the same shape, written once (the
 //! `vector_kernels!` macro) over a handful of per-ISA primitives. Up to 8
@@ -41,7 +51,11 @@
 //! Rust 1.89, above this crate's MSRV.
 //!
 //! Tests compare every kernel with the oracle for all lengths 0..=257, all
-//! four phases and 16 misalignments, plus random large buffers.
+//! four phases and 16 misalignments, plus random large buffers; the
+//! ASCII-reporting kernels also on text that unmasks to ASCII, with one
+//! non-ASCII byte at every position (`scalar::apply_ascii` is their
+//! oracle). With `small-mask` on, the entry points under test route to
+//! [`compact`], which is also tested by name either way.
 
 pub mod compact;
 pub mod scalar;
