@@ -552,17 +552,31 @@ impl<const PONG: usize> Connection<PONG> {
         let Some((chunk, _)) = input.split_at_mut_checked(available) else {
             return Ok(NEEDS_INPUT);
         };
+        // Text is unmasked by the kernel that also says "all ASCII", which
+        // then needs no UTF-8 pass (utf8::feed_ascii).
+        let mut ascii = false;
         if let Some(key) = frame.mask {
-            frame.phase = apply_mask(chunk, key, usize::from(frame.phase)) as u8;
+            let phase = usize::from(frame.phase);
+            let next = if message.kind == DataKind::Text {
+                let (next, all_ascii) = crate::mask::apply_mask_ascii(chunk, key, phase);
+                ascii = all_ascii;
+                next
+            } else {
+                apply_mask(chunk, key, phase)
+            };
+            frame.phase = next as u8;
         }
         // `available` ≤ `remaining`: this never saturates.
         frame.remaining = frame.remaining.saturating_sub(available);
         let frame_end = frame.remaining == 0;
         let message_end = frame_end && frame.fin;
         if message.kind == DataKind::Text && self.config.validate_utf8 {
-            self.utf8
-                .feed(chunk)
-                .map_err(|_| ProtocolError::InvalidUtf8)?;
+            let fed = if ascii {
+                self.utf8.feed_ascii(chunk)
+            } else {
+                self.utf8.feed(chunk)
+            };
+            fed.map_err(|_| ProtocolError::InvalidUtf8)?;
             if message_end {
                 self.utf8.finish().map_err(|_| ProtocolError::InvalidUtf8)?;
             }

@@ -8,7 +8,10 @@
 //! Bulk validation is `simdutf8`'s one-shot `basic` validator run on the
 //! longest prefix that ends on a code-point boundary (so a chunk that
 //! splits a code point costs no second pass); the carry logic is the only
-//! code here.
+//! code here. Masked text skips even that when it can: the connection
+//! unmasks with [`crate::mask::apply_mask_ascii`], and a chunk found all
+//! ASCII while unmasking is valid as it stands unless a split code point
+//! is waiting for it (`Utf8Validator::feed_ascii`, crate-private).
 //!
 //! Which `simdutf8` kernel runs depends on the target (see the table in
 //! the crate's `mask` module, which owns CPU dispatch): with the `std`
@@ -65,6 +68,20 @@ impl Utf8Validator {
             return Err(InvalidUtf8);
         }
         self.carry_tail(tail)
+    }
+
+    /// [`Utf8Validator::feed`] for a chunk the caller already knows is all
+    /// ASCII (from [`crate::mask::apply_mask_ascii`], which finds out while
+    /// unmasking): valid without another look at it, unless a code point
+    /// split at the end of the last chunk is waiting for its continuation
+    /// bytes, which `feed` then rejects as usual (an ASCII byte cannot
+    /// continue it). Same verdicts and carry as `feed`.
+    pub(crate) fn feed_ascii(&mut self, chunk: &[u8]) -> Result<(), InvalidUtf8> {
+        debug_assert!(chunk.is_ascii());
+        if self.carry_len == 0 {
+            return Ok(());
+        }
+        self.feed(chunk)
     }
 
     /// Ends the message: valid only if no code point is left unfinished.
@@ -339,6 +356,26 @@ mod tests {
         assert!(v.feed(b"\xe2\x82").is_ok());
         assert_eq!(v.finish(), Err(InvalidUtf8));
         assert!(!v.is_mid_code_point());
+    }
+
+    /// `feed_ascii` gives `feed`'s verdict and carry for ASCII chunks,
+    /// whatever is carried before them.
+    #[test]
+    fn feed_ascii_is_feed_for_ascii() {
+        let prefixes: &[&[u8]] = &[b"", b"a", b"\xc3", b"\xe2\x82", b"\xf0\x9f\x98", b"\xed"];
+        let chunks: &[&[u8]] = &[b"", b"x", b"hello, world", &[b'z'; 300]];
+        for prefix in prefixes {
+            for chunk in chunks {
+                let mut a = Utf8Validator::new();
+                let mut b = Utf8Validator::new();
+                assert!(a.feed(prefix).is_ok() && b.feed(prefix).is_ok());
+                let (ra, rb) = (a.feed(chunk), b.feed_ascii(chunk));
+                assert_eq!(ra, rb, "{prefix:x?} {}", chunk.len());
+                if ra.is_ok() {
+                    assert_eq!(a, b, "{prefix:x?} {}", chunk.len());
+                }
+            }
+        }
     }
 
     #[test]

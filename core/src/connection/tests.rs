@@ -950,3 +950,47 @@ mod props {
         }
     }
 }
+
+/// Masked text is unmasked by the kernel that reports "all ASCII", and an
+/// all-ASCII chunk then skips validation; it still cannot finish a code
+/// point split before it (short chunks take the word kernel, long ones a
+/// vector kernel), and ASCII followed by multi-byte text is still checked.
+#[test]
+fn masked_ascii_chunks_keep_utf8_rules() {
+    for ascii in [&b"b"[..], &[b'b'; 200][..]] {
+        let s = srv(&[
+            wire(Role::Server, false, 0, 1, b"a\xe2\x82"),
+            wire(Role::Server, true, 0, 0, ascii),
+        ]);
+        assert_fails(
+            Role::Server,
+            Config::new(),
+            &s,
+            ProtocolError::InvalidUtf8,
+            1007,
+        );
+        let s = srv(&[
+            wire(Role::Server, false, 0, 1, ascii),
+            wire(Role::Server, false, 0, 0, "a\u{e9}\u{20ac}".as_bytes()),
+            wire(Role::Server, true, 0, 0, ascii),
+        ]);
+        let mut want = ascii.to_vec();
+        want.extend_from_slice("a\u{e9}\u{20ac}".as_bytes());
+        want.extend_from_slice(ascii);
+        assert_eq!(
+            drive(Role::Server, Config::new(), &s).1,
+            [Seen::Message(DataKind::Text, want)]
+        );
+        let s = srv(&[
+            wire(Role::Server, false, 0, 1, ascii),
+            wire(Role::Server, true, 0, 0, b"\xed\xa0\x80"),
+        ]);
+        assert_fails(
+            Role::Server,
+            Config::new(),
+            &s,
+            ProtocolError::InvalidUtf8,
+            1007,
+        );
+    }
+}

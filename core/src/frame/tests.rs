@@ -197,6 +197,48 @@ fn encode_errors_leave_output_untouched() {
     assert_eq!(out, [0xAA; 14]);
 }
 
+/// The data-frame fast path of `decode` answers exactly as the general
+/// decoder: every first and second byte, extended lengths at and around
+/// the minimal-form limits, the top bit, and every cut of the buffer.
+#[test]
+fn fast_path_matches_general_decoder() {
+    let tails: [[u8; 12]; 6] = [
+        [0; 12],
+        [0xFF; 12],
+        [0x00, 0x7D, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4],
+        [0x00, 0x7E, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4],
+        [0, 0, 0, 0, 0, 0x00, 0xFF, 0xFF, 9, 8, 7, 6],
+        [0, 0, 0, 0, 0, 0x01, 0x00, 0x00, 9, 8, 7, 6],
+    ];
+    // Under Miri: boundary values of both bytes only.
+    let edges = [
+        0x00, 0x01, 0x02, 0x03, 0x09, 0x7D, 0x7E, 0x7F, 0x80, 0x82, 0x89, 0xFD, 0xFE, 0xFF,
+    ];
+    let bytes: std::vec::Vec<u8> = if cfg!(miri) {
+        edges.to_vec()
+    } else {
+        (0..=255).collect()
+    };
+    let mut buf = [0u8; 14];
+    for &b0 in &bytes {
+        for &b1 in &bytes {
+            for tail in &tails {
+                buf[0] = b0;
+                buf[1] = b1;
+                buf[2..].copy_from_slice(tail);
+                for cut in 0..=buf.len() {
+                    assert_eq!(
+                        decode(&buf[..cut]),
+                        decode::decode_general(&buf[..cut]),
+                        "{:02x?}",
+                        &buf[..cut]
+                    );
+                }
+            }
+        }
+    }
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

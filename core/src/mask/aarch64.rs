@@ -4,7 +4,8 @@
 #![allow(unsafe_code)]
 
 use core::arch::aarch64::{
-    uint8x16_t, vdupq_n_u32, veorq_u8, vld1q_u8, vreinterpretq_u8_u32, vst1q_u8,
+    uint8x16_t, vdupq_n_u32, veorq_u8, vld1q_u8, vmaxvq_u8, vorrq_u8, vreinterpretq_u8_u32,
+    vst1q_u8,
 };
 
 const W: usize = 16;
@@ -20,6 +21,16 @@ pub(super) fn apply(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
     unsafe { kernels::apply(buf, key, phase) }
 }
 
+/// [`apply`], also telling whether every unmasked byte is ASCII.
+#[inline]
+pub(super) fn apply_ascii(buf: &mut [u8], key: [u8; 4], phase: usize) -> (usize, bool) {
+    if buf.len() < W {
+        return super::word::apply_short_ascii(buf, key, phase);
+    }
+    // SAFETY: NEON is enabled for this target (module cfg); len >= W.
+    unsafe { kernels::apply_ascii(buf, key, phase) }
+}
+
 /// Copies `src` into `dst` (same length) XORed with `key`; returns the
 /// next phase.
 #[inline]
@@ -32,7 +43,9 @@ pub(super) fn copy(src: &[u8], dst: &mut [u8], key: [u8; 4], phase: usize) -> us
 }
 
 mod kernels {
-    use super::{V, W, vdupq_n_u32, veorq_u8, vld1q_u8, vreinterpretq_u8_u32, vst1q_u8};
+    use super::{
+        V, W, vdupq_n_u32, veorq_u8, vld1q_u8, vmaxvq_u8, vorrq_u8, vreinterpretq_u8_u32, vst1q_u8,
+    };
 
     /// # Safety
     /// `p..p + 16` is readable (NEON loads need no alignment).
@@ -72,9 +85,23 @@ mod kernels {
     /// # Safety
     /// As for `xor`.
     #[inline(always)]
+    unsafe fn or(a: V, b: V) -> V {
+        // SAFETY: NEON is enabled.
+        unsafe { vorrq_u8(a, b) }
+    }
+    /// # Safety
+    /// As for `xor`.
+    #[inline(always)]
     unsafe fn splat(k: u32) -> V {
         // SAFETY: NEON is enabled.
         unsafe { vreinterpretq_u8_u32(vdupq_n_u32(k)) }
+    }
+    /// # Safety
+    /// As for `xor`.
+    #[inline(always)]
+    unsafe fn is_ascii(v: V) -> bool {
+        // SAFETY: NEON is enabled.
+        unsafe { vmaxvq_u8(v) < 0x80 }
     }
 
     vector_kernels!(#[inline]);
@@ -89,4 +116,10 @@ pub(super) fn test_kernels()
         apply as super::tests::InPlace,
         copy as super::tests::Copying
     )]
+}
+
+/// The ASCII-reporting kernels this CPU can run, for the tests.
+#[cfg(test)]
+pub(super) fn test_ascii_kernels() -> std::vec::Vec<(&'static str, super::tests::InPlaceAscii)> {
+    std::vec![("neon", apply_ascii as super::tests::InPlaceAscii)]
 }

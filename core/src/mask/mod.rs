@@ -9,6 +9,14 @@
 //! frame can be unmasked piecewise as it arrives (§5.3: octet i is XORed
 //! with key\[i mod 4\]).
 //!
+//! [`apply_mask_ascii`] is [`apply_mask`] that also reports whether every
+//! unmasked byte is ASCII, found in the same pass (the unmasked vectors are
+//! ORed into an accumulator register; loads and stores are the same). The
+//! connection unmasks text with it, and an all-ASCII chunk that does not
+//! continue a split code point then needs no UTF-8 pass at all. Each kernel
+//! writes its in-place algorithm once for both (a `const` parameter; the
+//! accumulator is compiled out of [`apply_mask`]).
+//!
 //! # Kernels
 //!
 //! Behind the entry points sit kernels that must agree byte for byte:
@@ -17,13 +25,15 @@
 //! | --- | --- | --- |
 //! | [`scalar`] | everywhere | the oracle; forced by `cfg(miri)` or `--cfg wsframe_force_scalar` |
 //! | [`word`] | everywhere | targets without a vector kernel below (Cortex-M, RISC-V, wasm32 without `simd128`, …) |
+//! | [`compact`] | everywhere | instead of [`word`] with the `small-mask` feature: a byte loop, ~150 B of flash for all entry points instead of ~1.1 KiB on thumbv7m |
 //! | `x86` SSE2 | x86-64 (and x86 with SSE2) | always for 16–63 bytes (SSE2 is baseline, inlined, no detection); from 16 bytes on when AVX2 is absent |
 //! | `x86` AVX2 | x86-64 | 64 bytes and more: at run time with the `std` feature (detected once, cached), else when compiled with `target-feature=+avx2` |
 //! | `aarch64` NEON | aarch64 | always (NEON is baseline on aarch64) |
 //! | `wasm32` `simd128` | wasm32 | when compiled with `target-feature=+simd128` |
 //!
 //! Buffers shorter than 16 bytes never reach a vector kernel: [`word`]'s
-//! overlapping-word path handles them with two loads and two stores.
+//! overlapping-word path handles them with two loads and two stores
+//! ([`compact`]'s byte loop with `small-mask`).
 //!
 //! Every vector kernel has the same shape, written once (the
 //! `vector_kernels!` macro) over a handful of per-ISA primitives. Up to 8
@@ -41,18 +51,41 @@
 //! Rust 1.89, above this crate's MSRV.
 //!
 //! Tests compare every kernel with the oracle for all lengths 0..=257, all
-//! four phases and 16 misalignments, plus random large buffers.
+//! four phases and 16 misalignments, plus random large buffers; the
+//! ASCII-reporting kernels also on text that unmasks to ASCII, with one
+//! non-ASCII byte at every position (`scalar::apply_ascii` is their
+//! oracle). With `small-mask` on, the entry points under test route to
+//! [`compact`], which is also tested by name either way.
 
+pub mod compact;
 pub mod scalar;
 pub mod word;
+
+/// The kernels for targets without a vector kernel and for buffers under
+/// [`word::SHORT`] bytes everywhere: [`word`], or [`compact`] with the
+/// `small-mask` feature.
+#[cfg(not(feature = "small-mask"))]
+mod portable {
+    pub(super) use super::word::{
+        apply, apply_ascii, apply_short, apply_short_ascii, copy, copy_short,
+    };
+}
+#[cfg(feature = "small-mask")]
+mod portable {
+    pub(super) use super::compact::{
+        apply, apply as apply_short, apply_ascii, apply_ascii as apply_short_ascii, copy,
+        copy as copy_short,
+    };
+}
 
 /// The vector algorithm, written once; each ISA module supplies, in the
 /// scope where it expands this macro, `W` (vector width in bytes), `V`
 /// (the vector type) and `loadu`/`load`/`storeu`/`store` (unaligned and
-/// `W`-aligned), `xor` and `splat` (a little-endian `u32` in every lane),
-/// all `#[inline]` and carrying the same target features as the
-/// attributes given to the macro. It defines `apply` and `copy` for
-/// buffers of at least `W` bytes.
+/// `W`-aligned), `xor`, `or`, `splat` (a little-endian `u32` in every
+/// lane) and `is_ascii` (no byte has its top bit set), all `#[inline]` and
+/// carrying the same target features as the attributes given to the
+/// macro. It defines `apply`, `apply_ascii` and `copy` for buffers of at
+/// least `W` bytes.
 #[cfg(all(
     any(
         target_arch = "x86_64",
@@ -71,6 +104,35 @@ macro_rules! vector_kernels {
         /// `buf.len() >= W`, and the CPU has this module's features.
         $(#[$attr])*
         pub(super) unsafe fn apply(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
+            // SAFETY: the caller's contract is `apply_impl`'s.
+            unsafe { apply_impl::<false>(buf, key, phase) }.0
+        }
+
+        /// [`apply`], also telling whether every unmasked byte is ASCII
+        /// (the OR of all unmasked vectors has no top bit set), in the
+        /// same pass.
+        ///
+        /// # Safety
+        /// As for [`apply`].
+        $(#[$attr])*
+        pub(super) unsafe fn apply_ascii(buf: &mut [u8], key: [u8; 4], phase: usize) -> (usize, bool) {
+            // SAFETY: the caller's contract is `apply_impl`'s.
+            unsafe { apply_impl::<true>(buf, key, phase) }
+        }
+
+        /// The in-place algorithm, once for both: with `ASCII` the unmasked
+        /// vectors are also ORed into an accumulator (a register; the
+        /// loads and stores are the same), else the flag is `false` and
+        /// the accumulator is compiled out.
+        ///
+        /// # Safety
+        /// `buf.len() >= W`, and the CPU has this module's features.
+        $(#[$attr])*
+        unsafe fn apply_impl<const ASCII: bool>(
+            buf: &mut [u8],
+            key: [u8; 4],
+            phase: usize,
+        ) -> (usize, bool) {
             let len = buf.len();
             debug_assert!(len >= W);
             let key = $crate::mask::rotate_key(key, phase);
@@ -82,20 +144,32 @@ macro_rules! vector_kernels {
                 // (`i + W < len`, and `len >= W` for the tail); the CPU
                 // has this module's features.
                 unsafe {
-                    let tail = loadu(p.add(len - W));
+                    let tail = xor(loadu(p.add(len - W)), splat($crate::mask::key_word(key, len - W)));
                     let k = splat($crate::mask::key_word(key, 0));
+                    let mut acc = tail;
                     let mut i = 0;
                     while i + W < len {
-                        storeu(p.add(i), xor(loadu(p.add(i)), k));
+                        let v = xor(loadu(p.add(i)), k);
+                        if ASCII {
+                            acc = or(acc, v);
+                        }
+                        storeu(p.add(i), v);
                         i += W;
                     }
-                    storeu(p.add(len - W), xor(tail, splat($crate::mask::key_word(key, len - W))));
+                    storeu(p.add(len - W), tail);
+                    return ($crate::mask::next_phase(phase, len), ASCII && is_ascii(acc));
                 }
-                return $crate::mask::next_phase(phase, len);
             }
             // SAFETY: `len >= W`, so both [0, W) and [len - W, len) are in
             // `buf`. Both are read before anything is stored.
-            let (head, tail) = unsafe { (loadu(p), loadu(p.add(len - W))) };
+            let (head, tail) = unsafe {
+                (
+                    xor(loadu(p), splat($crate::mask::key_word(key, 0))),
+                    xor(loadu(p.add(len - W)), splat($crate::mask::key_word(key, len - W))),
+                )
+            };
+            // SAFETY: the CPU has this module's features.
+            let mut acc = unsafe { or(head, tail) };
             {
                 let mut i = $crate::mask::body_start(p, W);
                 // SAFETY: the CPU has this module's features.
@@ -105,20 +179,29 @@ macro_rules! vector_kernels {
                     // `buf`, and p + i is W-aligned (body_start, then
                     // steps of W).
                     unsafe {
-                        let a = load(p.add(i));
-                        let b = load(p.add(i + W));
-                        let c = load(p.add(i + 2 * W));
-                        let d = load(p.add(i + 3 * W));
-                        store(p.add(i), xor(a, k));
-                        store(p.add(i + W), xor(b, k));
-                        store(p.add(i + 2 * W), xor(c, k));
-                        store(p.add(i + 3 * W), xor(d, k));
+                        let a = xor(load(p.add(i)), k);
+                        let b = xor(load(p.add(i + W)), k);
+                        let c = xor(load(p.add(i + 2 * W)), k);
+                        let d = xor(load(p.add(i + 3 * W)), k);
+                        store(p.add(i), a);
+                        store(p.add(i + W), b);
+                        store(p.add(i + 2 * W), c);
+                        store(p.add(i + 3 * W), d);
+                        if ASCII {
+                            acc = or(acc, or(or(a, b), or(c, d)));
+                        }
                     }
                     i += 4 * W;
                 }
                 while i + W <= len {
                     // SAFETY: as above, for one vector.
-                    unsafe { store(p.add(i), xor(load(p.add(i)), k)) };
+                    unsafe {
+                        let v = xor(load(p.add(i)), k);
+                        store(p.add(i), v);
+                        if ASCII {
+                            acc = or(acc, v);
+                        }
+                    }
                     i += W;
                 }
             }
@@ -127,10 +210,11 @@ macro_rules! vector_kernels {
             // bytes, so where they overlap the body they store its values.
             // SAFETY: the same ranges as the loads above.
             unsafe {
-                storeu(p, xor(head, splat($crate::mask::key_word(key, 0))));
-                storeu(p.add(len - W), xor(tail, splat($crate::mask::key_word(key, len - W))));
+                storeu(p, head);
+                storeu(p.add(len - W), tail);
             }
-            $crate::mask::next_phase(phase, len)
+            // SAFETY: the CPU has this module's features.
+            ($crate::mask::next_phase(phase, len), ASCII && unsafe { is_ascii(acc) })
         }
 
         /// Copies `src` into `dst` XORed with `key` from key byte
@@ -238,9 +322,33 @@ mod wasm32;
 #[inline]
 pub fn apply_mask(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
     if buf.len() < word::SHORT {
-        return word::apply_short(buf, key, phase);
+        return portable::apply_short(buf, key, phase);
     }
     kernel(buf, key, phase)
+}
+
+/// [`apply_mask`], also returning whether every byte of `buf` is ASCII
+/// after unmasking, for free: the kernels OR the unmasked vectors (or
+/// words) into an accumulator in the same pass, with the same loads and
+/// stores. A text message's chunk that is all ASCII and does not continue
+/// a split code point is valid UTF-8 without a second pass over it.
+///
+/// ```
+/// use wsframe::mask::apply_mask_ascii;
+/// let key = [0x37, 0xfa, 0x21, 0x3d];
+/// let mut payload = [0x7f, 0x9f, 0x4d, 0x51, 0x58]; // RFC 6455 §5.7
+/// assert_eq!(apply_mask_ascii(&mut payload, key, 0), (1, true));
+/// assert_eq!(&payload, b"Hello");
+/// let mut payload = "\u{e9}t\u{e9}".as_bytes().to_vec();
+/// apply_mask_ascii(&mut payload, key, 0); // masking: not ASCII any more
+/// assert_eq!(apply_mask_ascii(&mut payload, key, 0), (1, false));
+/// ```
+#[inline]
+pub fn apply_mask_ascii(buf: &mut [u8], key: [u8; 4], phase: usize) -> (usize, bool) {
+    if buf.len() < word::SHORT {
+        return portable::apply_short_ascii(buf, key, phase);
+    }
+    kernel_ascii(buf, key, phase)
 }
 
 /// Copies `src` into `dst` XORed with `key`, starting at key byte `phase`
@@ -266,7 +374,7 @@ pub fn copy_mask(src: &[u8], dst: &mut [u8], key: [u8; 4], phase: usize) -> usiz
         return phase % 4; // unreachable: both are at least `len` long
     };
     if len < word::SHORT {
-        return word::copy_short(src, dst, key, phase);
+        return portable::copy_short(src, dst, key, phase);
     }
     copy_kernel(src, dst, key, phase)
 }
@@ -297,7 +405,36 @@ fn kernel(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
     ))]
     return wasm32::apply(buf, key, phase);
     #[allow(unreachable_code)]
-    word::apply(buf, key, phase)
+    portable::apply(buf, key, phase)
+}
+
+/// The ASCII-reporting in-place kernel for 16 bytes and more.
+#[inline]
+fn kernel_ascii(buf: &mut [u8], key: [u8; 4], phase: usize) -> (usize, bool) {
+    #[cfg(any(miri, wsframe_force_scalar))]
+    return scalar::apply_ascii(buf, key, phase);
+    #[cfg(all(
+        any(
+            target_arch = "x86_64",
+            all(target_arch = "x86", target_feature = "sse2")
+        ),
+        not(any(miri, wsframe_force_scalar))
+    ))]
+    return x86::apply_ascii(buf, key, phase);
+    #[cfg(all(
+        target_arch = "aarch64",
+        target_feature = "neon",
+        not(any(miri, wsframe_force_scalar))
+    ))]
+    return aarch64::apply_ascii(buf, key, phase);
+    #[cfg(all(
+        target_arch = "wasm32",
+        target_feature = "simd128",
+        not(any(miri, wsframe_force_scalar))
+    ))]
+    return wasm32::apply_ascii(buf, key, phase);
+    #[allow(unreachable_code)]
+    portable::apply_ascii(buf, key, phase)
 }
 
 /// The copying kernel for 16 bytes and more on this target; `src` and
@@ -327,7 +464,7 @@ fn copy_kernel(src: &[u8], dst: &mut [u8], key: [u8; 4], phase: usize) -> usize 
     ))]
     return wasm32::copy(src, dst, key, phase);
     #[allow(unreachable_code)]
-    word::copy(src, dst, key, phase)
+    portable::copy(src, dst, key, phase)
 }
 
 /// The key rotated so that index 0 is the byte for `phase`.

@@ -12,6 +12,13 @@ pub fn apply(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
     super::next_phase(phase, buf.len())
 }
 
+/// [`apply`], also telling whether every unmasked byte is ASCII.
+#[inline]
+pub fn apply_ascii(buf: &mut [u8], key: [u8; 4], phase: usize) -> (usize, bool) {
+    let next = apply(buf, key, phase);
+    (next, buf.is_ascii())
+}
+
 /// Copies `src` into `dst` XORed with `key` starting at key byte
 /// `phase % 4`, for `min(src.len(), dst.len())` bytes; returns the next phase.
 #[inline]

@@ -8,6 +8,8 @@ use std::vec::Vec;
 pub(super) type InPlace = fn(&mut [u8], [u8; 4], usize) -> usize;
 /// A copying kernel: source, destination, key, phase → next phase.
 pub(super) type Copying = fn(&[u8], &mut [u8], [u8; 4], usize) -> usize;
+/// An in-place kernel that also reports "all unmasked bytes are ASCII".
+pub(super) type InPlaceAscii = fn(&mut [u8], [u8; 4], usize) -> (usize, bool);
 
 const KEY: [u8; 4] = [0x9d, 0x01, 0xfe, 0x42];
 
@@ -31,6 +33,7 @@ fn in_place_kernels() -> Vec<(&'static str, InPlace)> {
         ("word", word::apply),
         // Fastest below SHORT bytes, correct at every length.
         ("word::apply_short", word::apply_short),
+        ("compact", compact::apply),
         ("apply_mask", apply_mask),
         ("kernel", kernel),
     ];
@@ -46,6 +49,7 @@ fn copying_kernels() -> Vec<(&'static str, Copying)> {
     let mut k: Vec<(&'static str, Copying)> = vec![
         ("word::copy", word::copy),
         ("word::copy_short", word::copy_short),
+        ("compact::copy", compact::copy),
         ("copy_mask", copy_mask),
     ];
     k.extend(
@@ -53,6 +57,39 @@ fn copying_kernels() -> Vec<(&'static str, Copying)> {
             .into_iter()
             .map(|(name, _, copy)| (name, copy)),
     );
+    k
+}
+
+/// The ASCII-reporting kernels, compared with `scalar::apply_ascii`.
+#[allow(unreachable_code)]
+fn ascii_kernels() -> Vec<(&'static str, InPlaceAscii)> {
+    let mut k: Vec<(&'static str, InPlaceAscii)> = vec![
+        ("word::apply_ascii", word::apply_ascii),
+        ("word::apply_short_ascii", word::apply_short_ascii),
+        ("compact::apply_ascii", compact::apply_ascii),
+        ("apply_mask_ascii", apply_mask_ascii),
+        ("kernel_ascii", kernel_ascii),
+    ];
+    #[cfg(all(
+        any(
+            target_arch = "x86_64",
+            all(target_arch = "x86", target_feature = "sse2")
+        ),
+        not(any(miri, wsframe_force_scalar))
+    ))]
+    k.extend(x86::test_ascii_kernels());
+    #[cfg(all(
+        target_arch = "aarch64",
+        target_feature = "neon",
+        not(any(miri, wsframe_force_scalar))
+    ))]
+    k.extend(aarch64::test_ascii_kernels());
+    #[cfg(all(
+        target_arch = "wasm32",
+        target_feature = "simd128",
+        not(any(miri, wsframe_force_scalar))
+    ))]
+    k.extend(wasm32::test_ascii_kernels());
     k
 }
 
@@ -139,6 +176,96 @@ fn copying_kernels_match_oracle() {
     }
 }
 
+/// Masked ASCII text (`pattern` with the top bits cleared, masked with
+/// `KEY` from `phase` at `offset`), so that unmasking gives ASCII.
+fn masked_ascii(text: &Aligned, offset: usize, len: usize, phase: usize) -> Aligned {
+    let mut b = *text;
+    scalar::apply(&mut b.0[offset..offset + len], KEY, phase);
+    b
+}
+
+/// `pattern(seed)` with the top bits cleared: ASCII.
+fn ascii_pattern(seed: u8) -> Aligned {
+    let mut b = pattern(seed);
+    for x in &mut b.0 {
+        *x &= 0x7f;
+    }
+    b
+}
+
+/// One ASCII-reporting kernel against `scalar::apply_ascii` on `input`:
+/// same bytes, same phase, same flag.
+fn check_ascii(
+    name: &str,
+    kernel: InPlaceAscii,
+    input: Aligned,
+    range: core::ops::Range<usize>,
+    phase: usize,
+) {
+    let (mut want, mut got) = (input, input);
+    let w = scalar::apply_ascii(&mut want.0[range.clone()], KEY, phase);
+    let g = kernel(&mut got.0[range.clone()], KEY, phase);
+    assert_eq!(w, g, "{name} {range:?} phase {phase}");
+    assert_eq!(want, got, "{name} {range:?} phase {phase}");
+}
+
+/// All lengths 0..=257, all 4 phases, 16 misalignments, on text that
+/// unmasks to ASCII, on the same text with one byte (a different one per
+/// case) unmasking to a non-ASCII byte, and on `pattern` (not ASCII).
+#[test]
+fn ascii_kernels_match_oracle() {
+    // Under Miri (safe kernels only) one alignment is enough.
+    let (lens, offsets) = if cfg!(miri) {
+        (0..=20, 0..1)
+    } else {
+        (0..=257, 0..16)
+    };
+    let (text, random) = (ascii_pattern(5), pattern(9));
+    for (name, kernel) in ascii_kernels() {
+        for len in lens.clone() {
+            for phase in 0..4 {
+                for offset in offsets.clone() {
+                    let range = offset..offset + len;
+                    let ascii = masked_ascii(&text, offset, len, phase);
+                    check_ascii(name, kernel, ascii, range.clone(), phase);
+                    check_ascii(name, kernel, random, range.clone(), phase);
+                    if len > 0 {
+                        let mut one = ascii;
+                        one.0[offset + (len * 7 + offset * 3 + phase) % len] ^= 0x80;
+                        check_ascii(name, kernel, one, range.clone(), phase);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A single non-ASCII byte at every position of every length is seen
+/// (the first vector, the body, the overlapping tail), whatever its
+/// other bits.
+#[test]
+fn ascii_kernels_see_every_position() {
+    let (lens, offsets) = if cfg!(miri) {
+        (0..=12, 0..1)
+    } else {
+        (0..=257, 0..2)
+    };
+    let text = ascii_pattern(3);
+    for (name, kernel) in ascii_kernels() {
+        for len in lens.clone() {
+            for offset in offsets.clone().map(|o| o * 5) {
+                let phase = (len + offset) % 4;
+                let ascii = masked_ascii(&text, offset, len, phase);
+                for at in 0..len {
+                    let mut one = ascii;
+                    one.0[offset + at] ^= 0x80 | (at as u8 & 0x7f);
+                    check_ascii(name, kernel, one, offset..offset + len, phase);
+                }
+            }
+        }
+    }
+}
+
 /// The oracle itself: masking twice is the identity, and it follows §5.3.
 #[test]
 fn oracle_is_rfc_masking() {
@@ -194,6 +321,25 @@ fn random_large_buffers() {
                 src[off + len..],
                 "{name} len {len}: wrote after the buffer"
             );
+        }
+        // ASCII reporting, on text that unmasks to ASCII, then with one
+        // byte that does not.
+        let mut text: Vec<u8> = src[off..off + len].iter().map(|b| b & 0x7f).collect();
+        scalar::apply(&mut text, key, phase);
+        for bad in [None, (len > 0).then(|| next() as usize % len)] {
+            let mut input = text.clone();
+            if let Some(at) = bad {
+                input[at] ^= 0x80;
+            }
+            let mut want = input.clone();
+            let w = scalar::apply_ascii(&mut want, key, phase);
+            assert_eq!(w.1, bad.is_none());
+            for (name, kernel) in ascii_kernels() {
+                let mut got = vec![0u8; off];
+                got.extend_from_slice(&input);
+                let g = kernel(&mut got[off..], key, phase);
+                assert_eq!((w, &want[..]), (g, &got[off..]), "{name} len {len} {bad:?}");
+            }
         }
         let mut want = vec![0u8; len];
         let pw = scalar::copy(&src[s_off..s_off + len], &mut want, key, phase);

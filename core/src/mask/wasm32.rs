@@ -4,7 +4,9 @@
 //! opt-level 3 or 2 to pay: opt-level "s" emits no `v128.xor`).
 #![allow(unsafe_code)]
 
-use core::arch::wasm32::{u32x4_splat, v128, v128_load, v128_store, v128_xor};
+use core::arch::wasm32::{
+    u8x16_bitmask, u32x4_splat, v128, v128_load, v128_or, v128_store, v128_xor,
+};
 
 const W: usize = 16;
 type V = v128;
@@ -19,6 +21,16 @@ pub(super) fn apply(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
     unsafe { kernels::apply(buf, key, phase) }
 }
 
+/// [`apply`], also telling whether every unmasked byte is ASCII.
+#[inline]
+pub(super) fn apply_ascii(buf: &mut [u8], key: [u8; 4], phase: usize) -> (usize, bool) {
+    if buf.len() < W {
+        return super::word::apply_short_ascii(buf, key, phase);
+    }
+    // SAFETY: simd128 is enabled for this target (module cfg); len >= W.
+    unsafe { kernels::apply_ascii(buf, key, phase) }
+}
+
 /// Copies `src` into `dst` (same length) XORed with `key`; returns the
 /// next phase.
 #[inline]
@@ -31,7 +43,7 @@ pub(super) fn copy(src: &[u8], dst: &mut [u8], key: [u8; 4], phase: usize) -> us
 }
 
 mod kernels {
-    use super::{V, W, u32x4_splat, v128_load, v128_store, v128_xor};
+    use super::{V, W, u8x16_bitmask, u32x4_splat, v128_load, v128_or, v128_store, v128_xor};
 
     /// # Safety
     /// `p..p + 16` is readable (wasm loads need no alignment).
@@ -70,8 +82,20 @@ mod kernels {
     /// # Safety
     /// None (as for `xor`).
     #[inline(always)]
+    unsafe fn or(a: V, b: V) -> V {
+        v128_or(a, b)
+    }
+    /// # Safety
+    /// None (as for `xor`).
+    #[inline(always)]
     unsafe fn splat(k: u32) -> V {
         u32x4_splat(k)
+    }
+    /// # Safety
+    /// None (as for `xor`).
+    #[inline(always)]
+    unsafe fn is_ascii(v: V) -> bool {
+        u8x16_bitmask(v) == 0
     }
 
     vector_kernels!(#[inline]);
@@ -86,4 +110,10 @@ pub(super) fn test_kernels()
         apply as super::tests::InPlace,
         copy as super::tests::Copying
     )]
+}
+
+/// The ASCII-reporting kernels this CPU can run, for the tests.
+#[cfg(test)]
+pub(super) fn test_ascii_kernels() -> std::vec::Vec<(&'static str, super::tests::InPlaceAscii)> {
+    std::vec![("simd128", apply_ascii as super::tests::InPlaceAscii)]
 }

@@ -25,10 +25,28 @@ fn key32(key: [u8; 4], offset: usize) -> u32 {
     u32::from_le_bytes(super::rotate_key(key, offset))
 }
 
+/// Top bit of every byte of a `u64`: set in an OR of words iff some byte
+/// is not ASCII.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
 /// XORs `buf` with `key` starting at key byte `phase % 4`; returns the next phase.
 #[inline]
 pub fn apply(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
+    apply_impl::<false>(buf, key, phase).0
+}
+
+/// [`apply`], also telling whether every unmasked byte is ASCII.
+#[inline]
+pub fn apply_ascii(buf: &mut [u8], key: [u8; 4], phase: usize) -> (usize, bool) {
+    apply_impl::<true>(buf, key, phase)
+}
+
+/// [`apply`] and [`apply_ascii`], written once: with `ASCII`, the
+/// unmasked words are ORed together as they are stored.
+#[inline]
+fn apply_impl<const ASCII: bool>(buf: &mut [u8], key: [u8; 4], phase: usize) -> (usize, bool) {
     let k = key64(super::rotate_key(key, phase), 0);
+    let mut acc = 0;
     let mut chunks = buf.chunks_exact_mut(16);
     for chunk in &mut chunks {
         let Some((lo, hi)) = chunk.split_first_chunk_mut::<8>() else {
@@ -37,54 +55,82 @@ pub fn apply(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
         let Some(hi) = hi.first_chunk_mut::<8>() else {
             continue;
         };
-        *lo = (u64::from_le_bytes(*lo) ^ k).to_le_bytes();
-        *hi = (u64::from_le_bytes(*hi) ^ k).to_le_bytes();
+        let (l, h) = (u64::from_le_bytes(*lo) ^ k, u64::from_le_bytes(*hi) ^ k);
+        *lo = l.to_le_bytes();
+        *hi = h.to_le_bytes();
+        if ASCII {
+            acc |= l | h;
+        }
     }
     // Whole chunks keep the phase (16 is a multiple of 4).
-    apply_short(chunks.into_remainder(), key, phase);
-    super::next_phase(phase, buf.len())
+    let (_, rest_ascii) = apply_short_impl::<ASCII>(chunks.into_remainder(), key, phase);
+    (
+        super::next_phase(phase, buf.len()),
+        ASCII && rest_ascii && acc & HIGH == 0,
+    )
 }
 
 /// [`apply`] for buffers of any length, fastest below [`SHORT`] bytes:
 /// at most two loads and two stores.
 #[inline]
 pub fn apply_short(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
+    apply_short_impl::<false>(buf, key, phase).0
+}
+
+/// [`apply_ascii`] for buffers of any length, fastest below [`SHORT`]
+/// bytes.
+#[inline]
+pub fn apply_short_ascii(buf: &mut [u8], key: [u8; 4], phase: usize) -> (usize, bool) {
+    apply_short_impl::<true>(buf, key, phase)
+}
+
+/// [`apply_short`] and [`apply_short_ascii`], written once.
+#[inline]
+fn apply_short_impl<const ASCII: bool>(
+    buf: &mut [u8],
+    key: [u8; 4],
+    phase: usize,
+) -> (usize, bool) {
     let len = buf.len();
     if len > SHORT {
         // Two overlapping words cover at most 16 bytes.
-        return apply(buf, key, phase);
+        return apply_impl::<ASCII>(buf, key, phase);
     }
     let key = super::rotate_key(key, phase);
+    let mut acc = 0;
     if len >= 8 {
         let (Some(&head), Some(&tail)) = (buf.first_chunk::<8>(), buf.last_chunk::<8>()) else {
-            return phase;
+            return (phase, false);
         };
-        let head = (u64::from_le_bytes(head) ^ key64(key, 0)).to_le_bytes();
-        let tail = (u64::from_le_bytes(tail) ^ key64(key, len - 8)).to_le_bytes();
+        let head = u64::from_le_bytes(head) ^ key64(key, 0);
+        let tail = u64::from_le_bytes(tail) ^ key64(key, len - 8);
         if let Some(h) = buf.first_chunk_mut::<8>() {
-            *h = head;
+            *h = head.to_le_bytes();
         }
         if let Some(t) = buf.last_chunk_mut::<8>() {
-            *t = tail;
+            *t = tail.to_le_bytes();
         }
+        acc = head | tail;
     } else if len >= 4 {
         let (Some(&head), Some(&tail)) = (buf.first_chunk::<4>(), buf.last_chunk::<4>()) else {
-            return phase;
+            return (phase, false);
         };
-        let head = (u32::from_le_bytes(head) ^ key32(key, 0)).to_le_bytes();
-        let tail = (u32::from_le_bytes(tail) ^ key32(key, len - 4)).to_le_bytes();
+        let head = u32::from_le_bytes(head) ^ key32(key, 0);
+        let tail = u32::from_le_bytes(tail) ^ key32(key, len - 4);
         if let Some(h) = buf.first_chunk_mut::<4>() {
-            *h = head;
+            *h = head.to_le_bytes();
         }
         if let Some(t) = buf.last_chunk_mut::<4>() {
-            *t = tail;
+            *t = tail.to_le_bytes();
         }
+        acc = u64::from(head | tail);
     } else {
         for (byte, k) in buf.iter_mut().zip(key) {
             *byte ^= k;
+            acc |= u64::from(*byte);
         }
     }
-    super::next_phase(phase, len)
+    (super::next_phase(phase, len), ASCII && acc & HIGH == 0)
 }
 
 /// Copies `src` into `dst` XORed with `key` starting at key byte

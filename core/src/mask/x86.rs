@@ -15,15 +15,15 @@
 use core::arch::x86::{
     __m128i, __m256i, _mm_load_si128, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
     _mm_set1_epi32, _mm_store_si128, _mm_storeu_si128, _mm_xor_si128, _mm256_load_si256,
-    _mm256_loadu_si256, _mm256_set1_epi32, _mm256_store_si256, _mm256_storeu_si256,
-    _mm256_xor_si256,
+    _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi32,
+    _mm256_store_si256, _mm256_storeu_si256, _mm256_xor_si256,
 };
 #[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::{
     __m128i, __m256i, _mm_load_si128, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
     _mm_set1_epi32, _mm_store_si128, _mm_storeu_si128, _mm_xor_si128, _mm256_load_si256,
-    _mm256_loadu_si256, _mm256_set1_epi32, _mm256_store_si256, _mm256_storeu_si256,
-    _mm256_xor_si256,
+    _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi32,
+    _mm256_store_si256, _mm256_storeu_si256, _mm256_xor_si256,
 };
 
 /// From this length on, AVX2 (when present) takes over from SSE2.
@@ -46,6 +46,21 @@ pub(super) fn apply(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
     // SAFETY: SSE2 is enabled for this target (baseline on x86-64, and this
     // module is only compiled for x86 with SSE2); len >= W checked above.
     unsafe { sse2::apply(buf, key, phase) }
+}
+
+/// [`apply`], also telling whether every unmasked byte is ASCII; same
+/// dispatch.
+#[inline]
+pub(super) fn apply_ascii(buf: &mut [u8], key: [u8; 4], phase: usize) -> (usize, bool) {
+    if buf.len() >= AVX2_FROM && cpu::has_avx2() {
+        // SAFETY: the CPU has AVX2 (checked above) and len >= 64 >= W.
+        return unsafe { avx2::apply_ascii(buf, key, phase) };
+    }
+    if buf.len() < sse2::W {
+        return super::word::apply_short_ascii(buf, key, phase);
+    }
+    // SAFETY: SSE2 is enabled for this target; len >= W checked above.
+    unsafe { sse2::apply_ascii(buf, key, phase) }
 }
 
 /// Copies `src` into `dst` (same length, at least 16 bytes) XORed with
@@ -95,6 +110,9 @@ pub(super) fn utf8_is_valid(input: &[u8]) -> bool {
 
 /// Whether every byte of `input` (at least 16 bytes) is ASCII: the OR of
 /// all 16-byte vectors (the last one overlapping) has no top bit set.
+/// The first vector is tested on its own first, so that text which is
+/// not ASCII (nearly always visible in its first 16 bytes) does not pay
+/// for a whole pass before simdutf8 runs.
 #[inline]
 fn is_ascii(input: &[u8]) -> bool {
     let len = input.len();
@@ -105,8 +123,12 @@ fn is_ascii(input: &[u8]) -> bool {
     // SAFETY: len >= 16, so [len - 16, len) and every [i, i + 16) with
     // i + 16 <= len are inside `input`; SSE2 is enabled for this target.
     unsafe {
+        let first = _mm_loadu_si128(p.cast());
+        if _mm_movemask_epi8(first) != 0 {
+            return false;
+        }
         let mut acc = _mm_loadu_si128(p.add(len - 16).cast());
-        let mut i = 0;
+        let mut i = 16;
         while i + 16 <= len {
             acc = _mm_or_si128(acc, _mm_loadu_si128(p.add(i).cast()));
             i += 16;
@@ -179,8 +201,8 @@ mod cpu {
 /// on 32-bit x86), so they run without any check.
 mod sse2 {
     use super::{
-        __m128i, _mm_load_si128, _mm_loadu_si128, _mm_set1_epi32, _mm_store_si128,
-        _mm_storeu_si128, _mm_xor_si128,
+        __m128i, _mm_load_si128, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi32,
+        _mm_store_si128, _mm_storeu_si128, _mm_xor_si128,
     };
 
     pub(super) const W: usize = 16;
@@ -224,9 +246,23 @@ mod sse2 {
     /// # Safety
     /// As for `xor`.
     #[inline(always)]
+    unsafe fn or(a: V, b: V) -> V {
+        // SAFETY: as for `xor`.
+        unsafe { _mm_or_si128(a, b) }
+    }
+    /// # Safety
+    /// As for `xor`.
+    #[inline(always)]
     unsafe fn splat(k: u32) -> V {
         // SAFETY: as for `xor`.
         unsafe { _mm_set1_epi32(k as i32) }
+    }
+    /// # Safety
+    /// As for `xor`.
+    #[inline(always)]
+    unsafe fn is_ascii(v: V) -> bool {
+        // SAFETY: as for `xor`.
+        unsafe { _mm_movemask_epi8(v) == 0 }
     }
 
     vector_kernels!(#[inline]);
@@ -235,8 +271,8 @@ mod sse2 {
 /// 32-byte kernels, for CPUs with AVX2 (Haswell, Zen and later).
 mod avx2 {
     use super::{
-        __m256i, _mm256_load_si256, _mm256_loadu_si256, _mm256_set1_epi32, _mm256_store_si256,
-        _mm256_storeu_si256, _mm256_xor_si256,
+        __m256i, _mm256_load_si256, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_or_si256,
+        _mm256_set1_epi32, _mm256_store_si256, _mm256_storeu_si256, _mm256_xor_si256,
     };
 
     pub(super) const W: usize = 32;
@@ -285,8 +321,22 @@ mod avx2 {
     /// The CPU has AVX2.
     #[inline]
     #[target_feature(enable = "avx2")]
+    unsafe fn or(a: V, b: V) -> V {
+        _mm256_or_si256(a, b)
+    }
+    /// # Safety
+    /// The CPU has AVX2.
+    #[inline]
+    #[target_feature(enable = "avx2")]
     unsafe fn splat(k: u32) -> V {
         _mm256_set1_epi32(k as i32)
+    }
+    /// # Safety
+    /// The CPU has AVX2.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    unsafe fn is_ascii(v: V) -> bool {
+        _mm256_movemask_epi8(v) == 0
     }
 
     vector_kernels!(#[target_feature(enable = "avx2")]);
@@ -331,6 +381,30 @@ pub(super) fn test_kernels()
     )];
     if std::is_x86_feature_detected!("avx2") {
         kernels.push(("avx2", avx2_apply, avx2_copy));
+    }
+    kernels
+}
+
+/// The ASCII-reporting kernels this CPU can run, for the tests.
+#[cfg(test)]
+pub(super) fn test_ascii_kernels() -> std::vec::Vec<(&'static str, super::tests::InPlaceAscii)> {
+    fn sse2_apply(buf: &mut [u8], key: [u8; 4], phase: usize) -> (usize, bool) {
+        if buf.len() < sse2::W {
+            return super::word::apply_short_ascii(buf, key, phase);
+        }
+        // SAFETY: SSE2 is baseline; len >= W.
+        unsafe { sse2::apply_ascii(buf, key, phase) }
+    }
+    fn avx2_apply(buf: &mut [u8], key: [u8; 4], phase: usize) -> (usize, bool) {
+        if buf.len() < avx2::W {
+            return sse2_apply(buf, key, phase);
+        }
+        // SAFETY: only listed when the CPU has AVX2; len >= W.
+        unsafe { avx2::apply_ascii(buf, key, phase) }
+    }
+    let mut kernels = std::vec![("sse2", sse2_apply as super::tests::InPlaceAscii)];
+    if std::is_x86_feature_detected!("avx2") {
+        kernels.push(("avx2", avx2_apply));
     }
     kernels
 }

@@ -225,6 +225,7 @@ fn codec(input: &mut [u8], key: [u8; 4], out: &mut [u8]) {
     }
     let phase = apply_mask(input, key, input.len() % 4);
     sink(wsframe::mask::copy_mask(input, out, key, phase));
+    sink(wsframe::mask::apply_mask_ascii(input, key, phase));
     let mut utf8 = Utf8Validator::new();
     let (x, y) = input.split_at(input.len() / 2);
     sink((
