@@ -26,8 +26,8 @@ configs=("baseline:" "a:" "b:server-handshake" "c:server-handshake,client-handsh
 # Two builds of each: wsframe's default features, and the size build that
 # leaves out what a firmware can do without (named in SIZE_FEATURES: the
 # firmware crate's features minus its defaults, which carry wsframe's).
-SIZE_FEATURES="wsframe default features minus close-reasons"
-builds=("default:" "size:--no-default-features")
+SIZE_FEATURES="wsframe default features minus close-reasons, plus small-mask"
+builds=("default::" "size:--no-default-features:small-mask,")
 
 section() { # ELF SECTION... -> summed size
   local elf=$1; shift
@@ -48,7 +48,8 @@ print(total)'
 declare -A flash ram stack mem
 size_of="" size_of_default=""
 for build in "${builds[@]}"; do
-  bname=${build%%:*} bflags=${build#*:}
+  bname=${build%%:*} rest=${build#*:}
+  bflags=${rest%%:*} bfeatures=${rest#*:}
   for entry in "${configs[@]}"; do
     name=${entry%%:*} features=${entry#*:}
     bin=footprint; [ "$name" = baseline ] && bin=baseline
@@ -56,7 +57,7 @@ for build in "${builds[@]}"; do
     [ "$name" = baseline ] && [ "$bname" != default ] && continue
     key=$bname-$name; [ "$name" = baseline ] && key=baseline
     # shellcheck disable=SC2086
-    timeout 600 cargo build --quiet --release --bin "$bin" $bflags --features "panic-exit,$features"
+    timeout 600 cargo build --quiet --release --bin "$bin" $bflags --features "panic-exit,$bfeatures$features"
     elf=$dir/$target/release/$bin
     cp "$elf" "$dir/$key.elf"
     flash[$key]=$(section "$elf" .vector_table .text .rodata .data)
