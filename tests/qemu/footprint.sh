@@ -26,8 +26,8 @@ configs=("baseline:" "a:" "b:server-handshake" "c:server-handshake,client-handsh
 # Two builds of each: wsframe's default features, and the size build that
 # leaves out what a firmware can do without (named in SIZE_FEATURES: the
 # firmware crate's features minus its defaults, which carry wsframe's).
-SIZE_FEATURES="wsframe default features minus close-reasons, plus small-mask"
-builds=("default::" "size:--no-default-features:small-mask,")
+SIZE_FEATURES="wsframe default features minus close-reasons, plus small"
+builds=("default::" "size:--no-default-features:small,")
 
 section() { # ELF SECTION... -> summed size
   local elf=$1; shift

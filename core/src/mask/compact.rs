@@ -1,5 +1,5 @@
 //! Masking in a byte loop of a few instructions (frame layer, RFC 6455
-//! §5.3): the `small-mask` feature's replacement for [`super::word`] on
+//! §5.3): the `small` feature's replacement for [`super::word`] on
 //! flash-constrained targets without a vector kernel (Cortex-M0/M3/M4).
 //!
 //! Safe code only. One byte per step (the word kernel does 16); the key is

@@ -25,7 +25,7 @@
 //! | --- | --- | --- |
 //! | [`scalar`] | everywhere | the oracle; forced by `cfg(miri)` or `--cfg wsframe_force_scalar` |
 //! | [`word`] | everywhere | targets without a vector kernel below (Cortex-M, RISC-V, wasm32 without `simd128`, …) |
-//! | [`compact`] | everywhere | instead of [`word`] with the `small-mask` feature: a byte loop, ~150 B of flash for all entry points instead of ~1.1 KiB on thumbv7m |
+//! | [`compact`] | everywhere | instead of [`word`] with the `small` feature: a byte loop, ~150 B of flash for all entry points instead of ~1.1 KiB on thumbv7m |
 //! | `x86` SSE2 | x86-64 (and x86 with SSE2) | always for 16–63 bytes (SSE2 is baseline, inlined, no detection); from 16 bytes on when AVX2 is absent |
 //! | `x86` AVX2 | x86-64 | 64 bytes and more: at run time with the `std` feature (detected once, cached), else when compiled with `target-feature=+avx2` |
 //! | `aarch64` NEON | aarch64 | always (NEON is baseline on aarch64) |
@@ -33,7 +33,7 @@
 //!
 //! Buffers shorter than 16 bytes never reach a vector kernel: [`word`]'s
 //! overlapping-word path handles them with two loads and two stores
-//! ([`compact`]'s byte loop with `small-mask`).
+//! ([`compact`]'s byte loop with `small`).
 //!
 //! Every vector kernel has the same shape, written once (the
 //! `vector_kernels!` macro) over a handful of per-ISA primitives. Up to 8
@@ -54,7 +54,7 @@
 //! four phases and 16 misalignments, plus random large buffers; the
 //! ASCII-reporting kernels also on text that unmasks to ASCII, with one
 //! non-ASCII byte at every position (`scalar::apply_ascii` is their
-//! oracle). With `small-mask` on, the entry points under test route to
+//! oracle). With `small` on, the entry points under test route to
 //! [`compact`], which is also tested by name either way.
 
 pub mod compact;
@@ -63,14 +63,14 @@ pub mod word;
 
 /// The kernels for targets without a vector kernel and for buffers under
 /// [`word::SHORT`] bytes everywhere: [`word`], or [`compact`] with the
-/// `small-mask` feature.
-#[cfg(not(feature = "small-mask"))]
+/// `small` feature.
+#[cfg(not(feature = "small"))]
 mod portable {
     pub(super) use super::word::{
         apply, apply_ascii, apply_short, apply_short_ascii, copy, copy_short,
     };
 }
-#[cfg(feature = "small-mask")]
+#[cfg(feature = "small")]
 mod portable {
     pub(super) use super::compact::{
         apply, apply as apply_short, apply_ascii, apply_ascii as apply_short_ascii, copy,
