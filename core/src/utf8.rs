@@ -19,6 +19,18 @@
 //! what the build enables (`-C target-feature=+avx2`); aarch64 always gets
 //! NEON, wasm32 gets `simd128` if built with it; embedded targets such as
 //! Cortex-M get `core::str::from_utf8` (scalar, with an ASCII fast path).
+//!
+//! With the `small` feature the validator is instead a table-free DFA
+//! that reads one byte at a time (`utf8/small.rs`): the same API and
+//! verdicts in some 100 B of code, for flash-constrained targets. It is
+//! compiled for the tests of every build, which compare it with
+//! `core::str::from_utf8`; the tests below run against whichever
+//! validator the build selects.
+
+#[cfg(any(feature = "small", test))]
+mod small;
+#[cfg(feature = "small")]
+pub use small::Utf8Validator;
 
 /// A chunk (or the end of the message) is not valid UTF-8.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +38,7 @@
 pub struct InvalidUtf8;
 
 /// Validates a UTF-8 stream chunk by chunk; state is 5 bytes.
+#[cfg(not(feature = "small"))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Utf8Validator {
     /// The start of a code point split at the end of the last chunk.
@@ -34,6 +47,7 @@ pub struct Utf8Validator {
     carry_len: u8,
 }
 
+#[cfg(not(feature = "small"))]
 impl Utf8Validator {
     /// A validator at the start of a message.
     #[must_use]
@@ -141,6 +155,7 @@ impl Utf8Validator {
     }
 }
 
+#[cfg(not(feature = "small"))]
 /// Where the code point that `bytes` ends inside starts, or `bytes.len()`
 /// when `bytes` does not end inside one. Looks at the last 3 bytes only:
 /// the last byte that is not a continuation byte (`10xxxxxx`) must be a
@@ -157,6 +172,7 @@ fn split_point(bytes: &[u8]) -> usize {
     len
 }
 
+#[cfg(not(feature = "small"))]
 /// Checks one code point, or the start of one, against the well-formed
 /// byte sequences of Unicode (Table 3-7): `Ok(true)` when `seq` is a whole
 /// code point, `Ok(false)` when it is a valid but unfinished start (or
@@ -196,6 +212,7 @@ fn code_point(seq: &[u8]) -> Result<bool, InvalidUtf8> {
     Ok(rest.len() == need)
 }
 
+#[cfg(not(feature = "small"))]
 /// Length of the sequence a lead byte starts (1 for anything that cannot
 /// lead a multi-byte sequence; such bytes are never carried).
 const fn sequence_len(lead: u8) -> usize {
@@ -267,6 +284,7 @@ mod tests {
 
     /// `code_point` agrees with `core::str::from_utf8` on every 1- and
     /// 2-byte sequence and on 3- and 4-byte sequences of boundary bytes.
+    #[cfg(not(feature = "small"))]
     #[test]
     fn code_point_matches_std() {
         fn expected(seq: &[u8]) -> Result<bool, InvalidUtf8> {

@@ -507,7 +507,11 @@ pub(crate) const fn key_word(key: [u8; 4], offset: usize) -> u32 {
 /// - aarch64: NEON, always; wasm32: `simd128` if compiled with it;
 /// - everything else (Cortex-M, RISC-V, …) and inputs under 64 bytes:
 ///   `core::str::from_utf8`, a scalar validator with an ASCII fast path.
+///
+/// The `small` feature's validator reads byte by byte and does not call
+/// this (nor, then, the x86 kernels behind it): unused there, not linked.
 #[inline]
+#[cfg_attr(feature = "small", allow(dead_code))]
 pub(crate) fn utf8_is_valid(input: &[u8]) -> bool {
     #[cfg(all(
         any(
