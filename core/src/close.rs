@@ -92,8 +92,7 @@ impl<'a> ClosePayload<'a> {
                 if !code.is_sendable() {
                     return Err(ProtocolError::InvalidCloseCode);
                 }
-                let reason =
-                    core::str::from_utf8(reason).map_err(|_| ProtocolError::InvalidUtf8)?;
+                let reason = crate::mask::utf8_str(reason).ok_or(ProtocolError::InvalidUtf8)?;
                 Ok(Self { code, reason })
             }
         }
@@ -205,6 +204,31 @@ mod tests {
         assert_eq!((p.code.get(), p.reason), (3000, "bye"));
         assert_eq!(ProtocolError::CloseFrameTooShort.close_code().get(), 1002);
         assert_eq!(ProtocolError::InvalidCloseCode.close_code().get(), 1002);
+    }
+
+    /// The reason is checked as a whole (a code point cut at its end is
+    /// refused) and handed out unchanged, with `core::str::from_utf8`'s
+    /// verdict in every build (`small` validates with its DFA).
+    #[test]
+    fn reason_utf8_matches_std() {
+        let reasons: &[&[u8]] = &[
+            b"",
+            b"bye",
+            "\u{3ba}\u{1f79}\u{3c3}\u{3bc}\u{3b5}".as_bytes(),
+            "\u{10ffff}\u{e000}".as_bytes(),
+            b"ok\xe2\x82",       // ends inside a code point
+            b"\xed\xa0\x80",     // surrogate
+            b"\xc0\xaf",         // overlong
+            b"\xf4\x90\x80\x80", // above U+10FFFF
+            b"a\x80b",
+        ];
+        for reason in reasons {
+            let mut payload = std::vec![0x03, 0xE8];
+            payload.extend_from_slice(reason);
+            let got = ClosePayload::parse(&payload).map(|p| p.reason);
+            let want = core::str::from_utf8(reason).map_err(|_| ProtocolError::InvalidUtf8);
+            assert_eq!(got, want, "{reason:02x?}");
+        }
     }
 
     #[test]

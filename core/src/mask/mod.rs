@@ -527,6 +527,36 @@ pub(crate) fn utf8_is_valid(input: &[u8]) -> bool {
     simdutf8::basic::from_utf8(input).is_ok()
 }
 
+/// `bytes` as a `&str` if it is valid UTF-8 (for a Close reason, which
+/// the API hands out as `&str`).
+///
+/// By default this is `core::str::from_utf8`. With the `small` feature it
+/// is the byte-at-a-time DFA of `utf8/small.rs` and then
+/// `from_utf8_unchecked`, so a firmware links neither `from_utf8`'s code
+/// nor its 256-byte width table (~620 B on thumbv7m). It lives here
+/// because `mask/` is the only place allowed `unsafe`.
+#[inline]
+#[must_use]
+pub(crate) fn utf8_str(bytes: &[u8]) -> Option<&str> {
+    #[cfg(feature = "small")]
+    {
+        let mut dfa = crate::utf8::Utf8Validator::new();
+        if dfa.feed(bytes).is_err() || dfa.finish().is_err() {
+            return None;
+        }
+        // SAFETY: the DFA accepts exactly what `core::str::from_utf8`
+        // accepts: it is its scalar twin, proven by the tests of
+        // `utf8/small.rs` (`all_short_sequences_match_std`: every 1-, 2-
+        // and 3-byte input; `four_byte_edges_match_std`;
+        // `random_inputs_and_chunkings_match_std`), which compare the two
+        // in every build. So `bytes` is valid UTF-8 here.
+        #[allow(unsafe_code)]
+        return Some(unsafe { core::str::from_utf8_unchecked(bytes) });
+    }
+    #[cfg(not(feature = "small"))]
+    core::str::from_utf8(bytes).ok()
+}
+
 /// The phase after `len` more bytes.
 #[inline]
 #[must_use]

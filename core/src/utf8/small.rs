@@ -185,7 +185,10 @@ mod tests {
     #[test]
     fn all_short_sequences_match_std() {
         let mut seq = [0u8; 3];
-        for len in 1..=3usize {
+        // Under Miri (which checks `mask::utf8_str`'s use of this DFA):
+        // the 256 1-byte inputs only; the 4-byte edges below cover more.
+        let max_len = if cfg!(miri) { 1 } else { 3 };
+        for len in 1..=max_len {
             let count = 1usize << (8 * len);
             for n in 0..count {
                 for (i, b) in seq.iter_mut().enumerate().take(len) {
@@ -211,14 +214,17 @@ mod tests {
     /// each range), at every single split point.
     #[test]
     fn four_byte_edges_match_std() {
-        let edges = [
+        let all: &[u8] = &[
             0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0,
             0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF,
         ];
-        for a in edges {
-            for b in edges {
-                for c in edges {
-                    for d in edges {
+        // Under Miri: one value per class.
+        let few: &[u8] = &[0x41, 0x80, 0x9F, 0xBF, 0xC1, 0xE0, 0xED, 0xF0, 0xF4, 0xF5];
+        let edges = if cfg!(miri) { few } else { all };
+        for &a in edges {
+            for &b in edges {
+                for &c in edges {
+                    for &d in edges {
                         let input = [a, b, c, d];
                         let want = core::str::from_utf8(&input).is_ok();
                         for cut in 0..=4 {
@@ -259,7 +265,8 @@ mod tests {
             x
         };
         let mut buf = std::vec::Vec::new();
-        for round in 0..200_000 {
+        let rounds = if cfg!(miri) { 300 } else { 200_000 };
+        for round in 0..rounds {
             buf.clear();
             let len = (next() % 41) as usize;
             while buf.len() < len {
