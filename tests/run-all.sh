@@ -69,6 +69,8 @@ step_rust() {
     # default features off (no `close-reasons`: the failure Close carries the code only).
     run cargo test -p wsframe --features std
     run cargo test -p wsframe --no-default-features --lib
+    # The `small` build (flash over speed: byte-loop masking, the UTF-8 DFA, no decoder fast path).
+    run cargo test -p wsframe --no-default-features --features small
 }
 
 # --- autobahn: the Autobahn Testsuite (cases 1-10) against the echo examples ------------------

@@ -6,8 +6,9 @@
 #    optimiser cannot see. Its panic handler (src/lib.rs) calls a function
 #    that is defined nowhere, so the release firmware links only if no panic
 #    path survived optimisation. Checked at opt-level "z", "s" and 3 (fat
-#    LTO, panic = "abort"), then confirmed with nm (no core::panicking, no
-#    index/slice failure symbols) and run in QEMU on random input.
+#    LTO, panic = "abort"), and at "z" with wsframe's `small` feature,
+#    then confirmed with nm (no core::panicking, no index/slice failure
+#    symbols) and run in QEMU on random input.
 # 2. Negative control: the same firmware with one unchecked index (feature
 #    `canary`) must fail to link, naming the undefined symbol.
 # 3. Audit of the whole API. With the `parsers` and `scenarios` features
@@ -40,23 +41,27 @@ trap 'rm -f "$log"' EXIT
 panic_symbols='core::panicking|rust_begin_unwind|panic_bounds_check|slice_index_fail|slice_(start|end)_index|len_mismatch_fail|unwrap_failed|expect_failed'
 
 echo "== 1. link proof: the whole API but the httparse parsers, panic handler undefined"
-for opt in z s 3; do
-  dir=target/panic-$opt
+# Each opt-level with wsframe's default features; "z+small" is opt-level
+# "z" with wsframe's `small` feature (byte-loop masking, the UTF-8 DFA and
+# its unchecked Close reason, the general header decoder only).
+for variant in z s 3 z+small; do
+  opt=${variant%%+*} feat=; [ "$variant" != "$opt" ] && feat=${variant#*+}
+  dir=target/panic-$opt${feat:+-$feat}
   elf=$dir/$target/release/panic-free
-  if build "$opt" "$dir"; then
-    pass "opt-level $opt: links, so no panic path is left ($(arm-none-eabi-size "$elf" | awk 'NR==2 {print $1 + $2}') B flash)"
+  if build "$opt" "$dir" "$feat"; then
+    pass "opt-level $variant: links, so no panic path is left ($(arm-none-eabi-size "$elf" | awk 'NR==2 {print $1 + $2}') B flash)"
     if arm-none-eabi-nm -C "$elf" | grep -Eq "$panic_symbols"; then
-      fail "opt-level $opt: nm finds panic symbols"; arm-none-eabi-nm -C "$elf" | grep -E "$panic_symbols"
+      fail "opt-level $variant: nm finds panic symbols"; arm-none-eabi-nm -C "$elf" | grep -E "$panic_symbols"
     else
-      pass "opt-level $opt: nm finds no panic symbol"
+      pass "opt-level $variant: nm finds no panic symbol"
     fi
-    if out=$(qemu "$elf"); then pass "opt-level $opt: runs in QEMU ($(grep -o 'random rounds.*' <<<"$out"))"
-    else fail "opt-level $opt: QEMU run"; echo "$out"; fi
+    if out=$(qemu "$elf"); then pass "opt-level $variant: runs in QEMU ($(grep -o 'random rounds.*' <<<"$out"))"
+    else fail "opt-level $variant: QEMU run"; echo "$out"; fi
   else
     grep -E 'undefined symbol|^error' "$log" | head -5
-    fail "opt-level $opt: does not link: a panic path survived. Where:"
-    if build "$opt" "$dir-sites" panic-exit; then
-      CARGO_PROFILE_RELEASE_DEBUG=true build "$opt" "$dir-sites" panic-exit
+    fail "opt-level $variant: does not link: a panic path survived. Where:"
+    if build "$opt" "$dir-sites" "panic-exit${feat:+,$feat}"; then
+      CARGO_PROFILE_RELEASE_DEBUG=true build "$opt" "$dir-sites" "panic-exit${feat:+,$feat}"
       python3 panic_audit.py "$dir-sites/$target/release/panic-free" || true
     else
       cat "$log"
