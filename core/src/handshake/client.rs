@@ -320,7 +320,7 @@ fn check_subprotocol<'b>(
         return Ok(None);
     };
     let chosen =
-        core::str::from_utf8(trim_ows(value)).map_err(|_| HandshakeError::ResponseSubprotocol)?;
+        crate::mask::utf8_str(trim_ows(value)).ok_or(HandshakeError::ResponseSubprotocol)?;
     if is_token(chosen.as_bytes()) && offered.contains(&chosen) {
         Ok(Some(chosen))
     } else {
