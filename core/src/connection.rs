@@ -250,6 +250,11 @@ impl<const PONG: usize> Connection<PONG> {
     /// # Errors
     /// [`Error::Protocol`] when the peer broke the protocol: the connection
     /// is failed (rule 7) and the Close to send is pending.
+    // Inlined into the caller (except in `small` builds): built here and
+    // returned through memory, the `Recv` is written byte by byte and read
+    // back as one 16-byte load, a failed store-to-load forward per frame
+    // (measured: 100 000 16-byte frames 1.73 -> 1.09 ms).
+    #[cfg_attr(not(feature = "small"), inline(always))]
     pub fn recv<'a>(&mut self, input: &'a mut [u8]) -> Result<Recv<'a>, Error> {
         if let Some(e) = self.failed {
             return Err(e.into());
@@ -496,6 +501,7 @@ impl<const PONG: usize> Connection<PONG> {
 
     /// Sequencing (§5.4) and limits (rule 2) for a new data frame; returns
     /// its payload length, which the frame limit lets fit a `usize`.
+    #[cfg_attr(not(feature = "small"), inline(always))]
     fn start_data_frame(&mut self, header: &FrameHeader) -> Result<usize, ProtocolError> {
         let limits = &self.config;
         // A length beyond `usize` is beyond any limit this target can set.
