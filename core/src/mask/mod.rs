@@ -66,12 +66,16 @@ pub mod word;
 /// `small` feature.
 #[cfg(not(feature = "small"))]
 mod portable {
+    // `apply`, `apply_ascii` and `copy` serve as `bulk` only on targets
+    // without a vector module.
+    #[allow(unused_imports)]
     pub(super) use super::word::{
         apply, apply_ascii, apply_short, apply_short_ascii, copy, copy_short,
     };
 }
 #[cfg(feature = "small")]
 mod portable {
+    #[allow(unused_imports)]
     pub(super) use super::compact::{
         apply, apply as apply_short, apply_ascii, apply_ascii as apply_short_ascii, copy,
         copy as copy_short,
@@ -324,7 +328,7 @@ pub fn apply_mask(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
     if buf.len() < word::SHORT {
         return portable::apply_short(buf, key, phase);
     }
-    kernel(buf, key, phase)
+    bulk::apply(buf, key, phase)
 }
 
 /// [`apply_mask`], also returning whether every byte of `buf` is ASCII
@@ -348,7 +352,7 @@ pub fn apply_mask_ascii(buf: &mut [u8], key: [u8; 4], phase: usize) -> (usize, b
     if buf.len() < word::SHORT {
         return portable::apply_short_ascii(buf, key, phase);
     }
-    kernel_ascii(buf, key, phase)
+    bulk::apply_ascii(buf, key, phase)
 }
 
 /// Copies `src` into `dst` XORed with `key`, starting at key byte `phase`
@@ -376,96 +380,44 @@ pub fn copy_mask(src: &[u8], dst: &mut [u8], key: [u8; 4], phase: usize) -> usiz
     if len < word::SHORT {
         return portable::copy_short(src, dst, key, phase);
     }
-    copy_kernel(src, dst, key, phase)
+    bulk::copy(src, dst, key, phase)
 }
 
-/// The in-place kernel for 16 bytes and more on this target.
-#[inline]
-fn kernel(buf: &mut [u8], key: [u8; 4], phase: usize) -> usize {
-    #[cfg(any(miri, wsframe_force_scalar))]
-    return scalar::apply(buf, key, phase);
-    #[cfg(all(
-        any(
-            target_arch = "x86_64",
-            all(target_arch = "x86", target_feature = "sse2")
-        ),
-        not(any(miri, wsframe_force_scalar))
-    ))]
-    return x86::apply(buf, key, phase);
-    #[cfg(all(
-        target_arch = "aarch64",
-        target_feature = "neon",
-        not(any(miri, wsframe_force_scalar))
-    ))]
-    return aarch64::apply(buf, key, phase);
-    #[cfg(all(
-        target_arch = "wasm32",
-        target_feature = "simd128",
-        not(any(miri, wsframe_force_scalar))
-    ))]
-    return wasm32::apply(buf, key, phase);
-    #[allow(unreachable_code)]
-    portable::apply(buf, key, phase)
-}
-
-/// The ASCII-reporting in-place kernel for 16 bytes and more.
-#[inline]
-fn kernel_ascii(buf: &mut [u8], key: [u8; 4], phase: usize) -> (usize, bool) {
-    #[cfg(any(miri, wsframe_force_scalar))]
-    return scalar::apply_ascii(buf, key, phase);
-    #[cfg(all(
-        any(
-            target_arch = "x86_64",
-            all(target_arch = "x86", target_feature = "sse2")
-        ),
-        not(any(miri, wsframe_force_scalar))
-    ))]
-    return x86::apply_ascii(buf, key, phase);
-    #[cfg(all(
-        target_arch = "aarch64",
-        target_feature = "neon",
-        not(any(miri, wsframe_force_scalar))
-    ))]
-    return aarch64::apply_ascii(buf, key, phase);
-    #[cfg(all(
-        target_arch = "wasm32",
-        target_feature = "simd128",
-        not(any(miri, wsframe_force_scalar))
-    ))]
-    return wasm32::apply_ascii(buf, key, phase);
-    #[allow(unreachable_code)]
-    portable::apply_ascii(buf, key, phase)
-}
-
-/// The copying kernel for 16 bytes and more on this target; `src` and
-/// `dst` have the same length.
-#[inline]
-fn copy_kernel(src: &[u8], dst: &mut [u8], key: [u8; 4], phase: usize) -> usize {
-    #[cfg(any(miri, wsframe_force_scalar))]
-    return scalar::copy(src, dst, key, phase);
-    #[cfg(all(
-        any(
-            target_arch = "x86_64",
-            all(target_arch = "x86", target_feature = "sse2")
-        ),
-        not(any(miri, wsframe_force_scalar))
-    ))]
-    return x86::copy(src, dst, key, phase);
-    #[cfg(all(
-        target_arch = "aarch64",
-        target_feature = "neon",
-        not(any(miri, wsframe_force_scalar))
-    ))]
-    return aarch64::copy(src, dst, key, phase);
-    #[cfg(all(
-        target_arch = "wasm32",
-        target_feature = "simd128",
-        not(any(miri, wsframe_force_scalar))
-    ))]
-    return wasm32::copy(src, dst, key, phase);
-    #[allow(unreachable_code)]
-    portable::copy(src, dst, key, phase)
-}
+#[cfg(all(
+    target_arch = "aarch64",
+    target_feature = "neon",
+    not(any(miri, wsframe_force_scalar))
+))]
+use aarch64 as bulk;
+#[cfg(not(any(
+    miri,
+    wsframe_force_scalar,
+    target_arch = "x86_64",
+    all(target_arch = "x86", target_feature = "sse2"),
+    all(target_arch = "aarch64", target_feature = "neon"),
+    all(target_arch = "wasm32", target_feature = "simd128")
+)))]
+use portable as bulk;
+/// The kernels for 16 bytes and more on this target, chosen once here for
+/// the three entry points: the scalar oracle under Miri (or with
+/// `--cfg wsframe_force_scalar`), else the target's vector module, else
+/// [`portable`]. Every module has `apply`, `apply_ascii` and `copy`.
+#[cfg(any(miri, wsframe_force_scalar))]
+use scalar as bulk;
+#[cfg(all(
+    target_arch = "wasm32",
+    target_feature = "simd128",
+    not(any(miri, wsframe_force_scalar))
+))]
+use wasm32 as bulk;
+#[cfg(all(
+    any(
+        target_arch = "x86_64",
+        all(target_arch = "x86", target_feature = "sse2")
+    ),
+    not(any(miri, wsframe_force_scalar))
+))]
+use x86 as bulk;
 
 /// The key rotated so that index 0 is the byte for `phase`.
 #[inline]

@@ -35,7 +35,7 @@ fn in_place_kernels() -> Vec<(&'static str, InPlace)> {
         ("word::apply_short", word::apply_short),
         ("compact", compact::apply),
         ("apply_mask", apply_mask),
-        ("kernel", kernel),
+        ("bulk::apply", super::bulk::apply),
     ];
     k.extend(
         isa_kernels()
@@ -51,6 +51,7 @@ fn copying_kernels() -> Vec<(&'static str, Copying)> {
         ("word::copy_short", word::copy_short),
         ("compact::copy", compact::copy),
         ("copy_mask", copy_mask),
+        ("bulk::copy", super::bulk::copy),
     ];
     k.extend(
         isa_kernels()
@@ -68,7 +69,7 @@ fn ascii_kernels() -> Vec<(&'static str, InPlaceAscii)> {
         ("word::apply_short_ascii", word::apply_short_ascii),
         ("compact::apply_ascii", compact::apply_ascii),
         ("apply_mask_ascii", apply_mask_ascii),
-        ("kernel_ascii", kernel_ascii),
+        ("bulk::apply_ascii", super::bulk::apply_ascii),
     ];
     #[cfg(all(
         any(
