@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use wsframe::DataKind;
 use wsframe::utf8::Utf8Validator;
@@ -218,16 +216,9 @@ fn utf8(c: &mut Criterion, id: &str, text: &[u8], frag: usize) {
     g.finish();
 }
 
-fn config_criterion() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_millis(700))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(30)
-}
-
 criterion_group! {
     name = benches;
-    config = config_criterion();
+    config = common::criterion(700, 2000);
     targets = small, large, text
 }
 criterion_main!(benches);

@@ -4,7 +4,6 @@
 mod common;
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use wsframe::{Connection, DataKind, Role};
@@ -50,6 +49,16 @@ impl Shape {
                 &self.payload[(i * self.fragment).min(end)..end],
             )
         })
+    }
+
+    /// The opcode of a frame from `frames`: `continuation` after the
+    /// first, else `text` or `binary` by the shape's kind.
+    fn opcode<T>(&self, first: bool, continuation: T, text: T, binary: T) -> T {
+        match (first, self.text) {
+            (false, _) => continuation,
+            (true, true) => text,
+            (true, false) => binary,
+        }
     }
 
     fn throughput(&self) -> Throughput {
@@ -101,11 +110,7 @@ fn websocket_sans_io_encode(s: &Shape, out: &mut [u8]) -> usize {
     let mut at = 0;
     for _ in 0..s.messages {
         for (first, fin, chunk) in s.frames() {
-            let opcode = match (first, s.text) {
-                (false, _) => Opcode::Continuation,
-                (true, true) => Opcode::Text,
-                (true, false) => Opcode::Binary,
-            };
+            let opcode = s.opcode(first, Opcode::Continuation, Opcode::Text, Opcode::Binary);
             let info = FrameInfo {
                 opcode,
                 payload_length: chunk.len() as _,
@@ -143,11 +148,7 @@ fn tungstenite_encode(s: &Shape) -> usize {
             continue;
         }
         for (first, fin, chunk) in s.frames() {
-            let data = match (first, s.text) {
-                (false, _) => Data::Continue,
-                (true, true) => Data::Text,
-                (true, false) => Data::Binary,
-            };
+            let data = s.opcode(first, Data::Continue, Data::Text, Data::Binary);
             let frame = Frame::message(Bytes::from_static(chunk), OpCode::Data(data), fin);
             ws.write(Message::Frame(frame)).expect("written");
         }
@@ -163,11 +164,7 @@ fn fastwebsockets_encode(rt: &tokio::runtime::Runtime, s: &Shape) -> usize {
         ws.set_auto_apply_mask(true);
         for _ in 0..s.messages {
             for (first, fin, chunk) in s.frames() {
-                let opcode = match (first, s.text) {
-                    (false, _) => OpCode::Continuation,
-                    (true, true) => OpCode::Text,
-                    (true, false) => OpCode::Binary,
-                };
+                let opcode = s.opcode(first, OpCode::Continuation, OpCode::Text, OpCode::Binary);
                 ws.write_frame(Frame::new(fin, opcode, None, Payload::Borrowed(chunk)))
                     .await
                     .expect("written");
@@ -355,16 +352,9 @@ fn accept(c: &mut Criterion) {
     g.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_millis(1500))
-        .sample_size(30)
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = common::criterion(500, 1500);
     targets = header, accept, encode
 }
 criterion_main!(benches);

@@ -3,8 +3,9 @@
 //! against the peers' public masking functions and against memset (the
 //! store-bound ceiling for in-place XOR) and memcpy of the same size.
 
+mod common;
+
 use std::hint::black_box;
-use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use wsframe::mask::{apply_mask, copy_mask, scalar, word};
@@ -207,16 +208,9 @@ fn mask(c: &mut Criterion) {
     fresh(c);
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_millis(1500))
-        .sample_size(30)
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = common::criterion(500, 1500);
     targets = mask
 }
 criterion_main!(benches);

@@ -5,6 +5,9 @@
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
+
+use criterion::Criterion;
 
 use wsframe_bench::Seen;
 
@@ -37,6 +40,12 @@ impl MemStream {
         self.pos += n;
         n
     }
+
+    /// Counts `buf` as written (it is discarded) and returns its length.
+    fn write_from(&mut self, buf: &[u8]) -> usize {
+        self.written += buf.len();
+        buf.len()
+    }
 }
 
 impl io::Read for MemStream {
@@ -47,8 +56,7 @@ impl io::Read for MemStream {
 
 impl io::Write for MemStream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.written += buf.len();
-        Ok(buf.len())
+        Ok(self.write_from(buf))
     }
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
@@ -74,8 +82,7 @@ impl tokio::io::AsyncWrite for MemStream {
         _: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        self.get_mut().written += buf.len();
-        Poll::Ready(Ok(buf.len()))
+        Poll::Ready(Ok(self.get_mut().write_from(buf)))
     }
     fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
         Poll::Ready(Ok(()))
@@ -101,8 +108,7 @@ impl futures::io::AsyncWrite for MemStream {
         _: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        self.get_mut().written += buf.len();
-        Poll::Ready(Ok(buf.len()))
+        Poll::Ready(Ok(self.get_mut().write_from(buf)))
     }
     fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
         Poll::Ready(Ok(()))
@@ -110,6 +116,15 @@ impl futures::io::AsyncWrite for MemStream {
     fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
         Poll::Ready(Ok(()))
     }
+}
+
+/// The criterion configuration of every bench binary: 30 samples, with
+/// the given warm-up and measurement times.
+pub fn criterion(warm_up_ms: u64, measurement_ms: u64) -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_millis(warm_up_ms))
+        .measurement_time(Duration::from_millis(measurement_ms))
+        .sample_size(30)
 }
 
 /// A single-threaded runtime for the tokio-based peers; the in-memory
