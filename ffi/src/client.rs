@@ -97,14 +97,7 @@ impl wsf_client_request {
             )
         };
         // SAFETY: forwarded contract.
-        let subprotocols = unsafe {
-            str_list(
-                self.subprotocols,
-                self.subprotocol_count,
-                &mut slots.subprotocols,
-            )
-        }
-        .map_err(not_utf8_as(wsf_status::WSF_INVALID_TOKEN))?;
+        let subprotocols = unsafe { self.offered_subprotocols(&mut slots.subprotocols) }?;
         // SAFETY: forwarded contract.
         let extra_headers = unsafe {
             extra_headers(
@@ -142,15 +135,21 @@ impl wsf_client_request {
             wsf_status::WSF_INVALID_ARGUMENT,
         )?;
         // SAFETY: forwarded contract.
-        let protocols = unsafe {
-            str_list(
-                self.subprotocols,
-                self.subprotocol_count,
-                &mut slots.subprotocols,
-            )
-        }
-        .map_err(not_utf8_as(wsf_status::WSF_INVALID_TOKEN))?;
+        let protocols = unsafe { self.offered_subprotocols(&mut slots.subprotocols) }?;
         Ok((protocols, names))
+    }
+
+    /// The offered subprotocols, in `slot` (not UTF-8 is not a token).
+    ///
+    /// # Safety
+    /// As [`wsf_client_request::core`].
+    unsafe fn offered_subprotocols<'a, 's>(
+        &self,
+        slot: &'s mut [&'a str; WSF_MAX_OFFERS],
+    ) -> Result<&'s [&'a str], wsf_status> {
+        // SAFETY: forwarded contract.
+        unsafe { str_list(self.subprotocols, self.subprotocol_count, slot) }
+            .map_err(not_utf8_as(wsf_status::WSF_INVALID_TOKEN))
     }
 }
 
