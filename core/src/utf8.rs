@@ -27,6 +27,45 @@
 //! `core::str::from_utf8`; the tests below run against whichever
 //! validator the build selects.
 
+/// The part of the API both validators share, written once: it needs only
+/// `new`, `is_mid_code_point` and `feed` from the validator it is expanded
+/// in (the carry-and-bulk one below, or the `small` DFA).
+macro_rules! shared_api {
+    () => {
+        /// [`Utf8Validator::feed`] for a chunk the caller already knows is
+        /// all ASCII (from [`crate::mask::apply_mask_ascii`], which finds
+        /// out while unmasking): valid without another look at it, unless
+        /// a code point split at the end of the last chunk is waiting for
+        /// its continuation bytes, which `feed` then rejects as usual (an
+        /// ASCII byte cannot continue it). Same verdicts and state as
+        /// `feed`.
+        pub(crate) fn feed_ascii(&mut self, chunk: &[u8]) -> Result<(), InvalidUtf8> {
+            debug_assert!(chunk.is_ascii());
+            if !self.is_mid_code_point() {
+                return Ok(());
+            }
+            self.feed(chunk)
+        }
+
+        /// Ends the message: valid only if no code point is left
+        /// unfinished. Resets the validator for the next message either
+        /// way.
+        ///
+        /// # Errors
+        /// [`InvalidUtf8`] if the message ended inside a code point.
+        pub fn finish(&mut self) -> Result<(), InvalidUtf8> {
+            let mid = self.is_mid_code_point();
+            self.reset();
+            if mid { Err(InvalidUtf8) } else { Ok(()) }
+        }
+
+        /// Forgets any unfinished code point.
+        pub fn reset(&mut self) {
+            *self = Self::new();
+        }
+    };
+}
+
 #[cfg(any(feature = "small", test))]
 mod small;
 #[cfg(feature = "small")]
@@ -84,35 +123,7 @@ impl Utf8Validator {
         self.carry_tail(tail)
     }
 
-    /// [`Utf8Validator::feed`] for a chunk the caller already knows is all
-    /// ASCII (from [`crate::mask::apply_mask_ascii`], which finds out while
-    /// unmasking): valid without another look at it, unless a code point
-    /// split at the end of the last chunk is waiting for its continuation
-    /// bytes, which `feed` then rejects as usual (an ASCII byte cannot
-    /// continue it). Same verdicts and carry as `feed`.
-    pub(crate) fn feed_ascii(&mut self, chunk: &[u8]) -> Result<(), InvalidUtf8> {
-        debug_assert!(chunk.is_ascii());
-        if self.carry_len == 0 {
-            return Ok(());
-        }
-        self.feed(chunk)
-    }
-
-    /// Ends the message: valid only if no code point is left unfinished.
-    /// Resets the validator for the next message either way.
-    ///
-    /// # Errors
-    /// [`InvalidUtf8`] if the message ended inside a code point.
-    pub fn finish(&mut self) -> Result<(), InvalidUtf8> {
-        let mid = self.is_mid_code_point();
-        self.reset();
-        if mid { Err(InvalidUtf8) } else { Ok(()) }
-    }
-
-    /// Forgets any carried bytes.
-    pub fn reset(&mut self) {
-        *self = Self::new();
-    }
+    shared_api!();
 
     /// Completes a carried code point with the first bytes of `chunk` and
     /// returns the rest of the chunk.

@@ -86,33 +86,7 @@ impl Utf8Validator {
         Ok(())
     }
 
-    /// [`Utf8Validator::feed`] for a chunk the caller already knows is all
-    /// ASCII: valid as it stands unless a code point is waiting for its
-    /// continuation bytes, which `feed` then rejects. Same verdicts and
-    /// state as `feed`.
-    pub(crate) fn feed_ascii(&mut self, chunk: &[u8]) -> Result<(), InvalidUtf8> {
-        debug_assert!(chunk.is_ascii());
-        if self.need == 0 {
-            return Ok(());
-        }
-        self.feed(chunk)
-    }
-
-    /// Ends the message: valid only if no code point is left unfinished.
-    /// Resets the validator for the next message either way.
-    ///
-    /// # Errors
-    /// [`InvalidUtf8`] if the message ended inside a code point.
-    pub fn finish(&mut self) -> Result<(), InvalidUtf8> {
-        let mid = self.is_mid_code_point();
-        self.reset();
-        if mid { Err(InvalidUtf8) } else { Ok(()) }
-    }
-
-    /// Forgets any unfinished code point.
-    pub fn reset(&mut self) {
-        *self = Self::new();
-    }
+    shared_api!();
 
     /// One transition of the DFA (Table 3-7 above).
     #[inline(always)]
