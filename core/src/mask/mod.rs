@@ -223,11 +223,15 @@ macro_rules! vector_kernels {
                 }
                 i += W;
             }
-            // The tail covers what the body left (fewer than W bytes). It was
-            // computed from the original bytes, so where it overlaps the
-            // body it stores the body's values.
-            // SAFETY: the same range as its load above.
-            unsafe { storeu(p.add(len - W), tail) };
+            // The tail covers what the body left (fewer than W bytes; none
+            // when the body ended at `len`, as for an aligned buffer whose
+            // length is a multiple of W). It was computed from the original
+            // bytes, so where it overlaps the body it stores the body's
+            // values.
+            if i < len {
+                // SAFETY: the same range as its load above.
+                unsafe { storeu(p.add(len - W), tail) };
+            }
             // SAFETY: the CPU has this module's features.
             ($crate::mask::next_phase(phase, len), ASCII && unsafe { is_ascii(acc) })
         }
