@@ -281,6 +281,55 @@ fn oracle_is_rfc_masking() {
     assert_eq!(b, orig);
 }
 
+/// The long path (more than 8 vectors) from every start alignment a
+/// 64-byte vector could see, for lengths 129..=640: the head, the first
+/// aligned vector and the tail overlap the body in every possible way,
+/// including a body that ends exactly at the end of the buffer (no tail
+/// store). The ASCII-reporting kernels too, on bytes that unmask to ASCII
+/// and on bytes that do not.
+#[test]
+fn long_path_every_alignment() {
+    let (lens, offsets) = if cfg!(miri) {
+        (257..=260, 0..2)
+    } else {
+        (129..=640, 0..64)
+    };
+    let mut src = std::vec![0u8; 64 + 640 + 64];
+    for (i, b) in src.iter_mut().enumerate() {
+        *b = (i as u8).wrapping_mul(31).wrapping_add(7);
+    }
+    // Masked with KEY from phase 0 at every index: unmasks to ASCII
+    // wherever the phase matches the index mod 4.
+    let mut text: Vec<u8> = (0..src.len()).map(|i| b'a' + (i % 26) as u8).collect();
+    scalar::apply(&mut text, KEY, 0);
+    for len in lens.clone() {
+        for offset in offsets.clone() {
+            let phase = (len + offset) % 4;
+            // `at`: `offset` bytes past a 64-byte boundary of this buffer.
+            let mut got = src.clone();
+            let at = got.as_ptr().align_offset(64) + offset;
+            let mut want = src.clone();
+            let pw = scalar::apply(&mut want[at..at + len], KEY, phase);
+            for (name, kernel) in in_place_kernels() {
+                got.copy_from_slice(&src);
+                let pg = kernel(&mut got[at..at + len], KEY, phase);
+                assert_eq!(pw, pg, "{name} len {len} off {offset}");
+                assert_eq!(want, got, "{name} len {len} off {offset}");
+            }
+            for (input, p) in [(&src, phase), (&text, at % 4)] {
+                let mut want = input.clone();
+                let w = scalar::apply_ascii(&mut want[at..at + len], KEY, p);
+                for (name, kernel) in ascii_kernels() {
+                    got.copy_from_slice(input);
+                    let g = kernel(&mut got[at..at + len], KEY, p);
+                    assert_eq!(w, g, "{name} len {len} off {offset} phase {p}");
+                    assert_eq!(want, got, "{name} len {len} off {offset} phase {p}");
+                }
+            }
+        }
+    }
+}
+
 /// Random large buffers, random keys, phases and offsets.
 #[test]
 fn random_large_buffers() {
