@@ -83,6 +83,9 @@ def table(data, group, values, funcs, base):
                 continue
             r = rate(*got)
             cell = fmt_time(got[0])
+            if group == "header_parse" and "Elements" in got[1]:
+                # A stream of headers per iteration: the time per header.
+                cell = fmt_time(got[0] / got[1]["Elements"]) + " per header"
             if r is not None:
                 cell += f" ({r:.3g} {unit_of(got[1])})"
             if ref and func != base:
@@ -118,7 +121,7 @@ def main():
 
     # Tables: time per call, rate, and time relative to wsframe (>1: slower).
     for group in ("mask_aligned", "mask_unaligned", "mask_fresh", "decode_small", "decode_large", "decode_text",
-                  "utf8", "encode", "header_parse", "accept_key"):
+                  "utf8", "encode", "header_parse", "header_parse_call", "accept_key"):
         funcs = funcs_of(data, group)
         if not funcs:
             continue

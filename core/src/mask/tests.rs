@@ -455,3 +455,51 @@ fn rotation() {
     assert_eq!(next_phase(3, 5), 0);
     assert_eq!(next_phase(7, 0), 3);
 }
+
+/// `utf8_is_valid` against `core::str::from_utf8` for every length
+/// 60..=131 around the two-block path (65..=127 bytes with AVX2): mixed
+/// text cut at each of its 10 byte phases, and with every byte replaced by
+/// each of a set of bad or boundary-moving bytes (stray continuation,
+/// overlong and surrogate leads, leads above U+10FFFF, 0xFF, ASCII).
+#[test]
+fn utf8_short_inputs_match_std() {
+    let text = "a\u{e9}\u{20ac}\u{1d11e}".repeat(20).into_bytes(); // 10 bytes a round
+    let (starts, lens) = if cfg!(miri) {
+        (0..2, 64..=66)
+    } else {
+        (0..10, 60..=131)
+    };
+    let mut two_block_runs = 0;
+    let mut check = |input: &[u8]| {
+        let want = core::str::from_utf8(input).is_ok();
+        assert_eq!(super::utf8_is_valid(input), want, "{input:x?}");
+        #[cfg(all(target_arch = "x86_64", not(any(miri, wsframe_force_scalar))))]
+        if let Some(got) = super::x86::test_two_blocks(input) {
+            assert_eq!(got, want, "two blocks: {input:x?}");
+            two_block_runs += 1;
+        }
+    };
+    for start in starts {
+        for len in lens.clone() {
+            let Some(input) = text.get(start..start + len) else {
+                continue;
+            };
+            check(input);
+            let mut bad = input.to_vec();
+            for pos in 0..len {
+                for b in [0x80, 0xBF, 0xC0, 0xE0, 0xED, 0xF0, 0xF4, 0xF5, 0xFF, b'a'] {
+                    let was = core::mem::replace(&mut bad[pos], b);
+                    check(&bad);
+                    bad[pos] = was;
+                }
+            }
+        }
+    }
+    #[cfg(all(target_arch = "x86_64", not(any(miri, wsframe_force_scalar))))]
+    if std::is_x86_feature_detected!("avx2") {
+        assert!(
+            two_block_runs > 100_000,
+            "two-block path ran {two_block_runs} times"
+        );
+    }
+}
