@@ -186,7 +186,7 @@ def main():
     bars(axes[1][1], ["decode_large", "decode_text"], "Decode one 16 MiB frame; 1 MiB text in 125 B / 16 KiB fragments",
          "GB/s (higher is better)")
     fig.text(0.01, 0.005, "* frame decoders without UTF-8 validation or message sequencing checks", fontsize=8)
-    fig.suptitle("wsframe vs peers: criterion medians of one run (AMD EPYC Zen 4, 2 vCPUs, shared)", fontsize=11)
+    fig.suptitle("wsframe vs peers: criterion medians of the latest run in BENCHMARKS.md (AMD EPYC Zen 4, 2 vCPUs, shared)", fontsize=11)
     fig.tight_layout()
     path = os.path.join(out_dir, "benchmarks.png")
     fig.savefig(path, dpi=80)
