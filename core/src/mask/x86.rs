@@ -93,13 +93,10 @@ pub(super) fn utf8_is_valid(input: &[u8]) -> bool {
     if input.len() <= UTF8_ASCII_PRECHECK_UP_TO && is_ascii(input) {
         return true;
     }
-    if input.len() < 2 * UTF8_SIMD_FROM && cpu::has_avx2() {
-        if let Some(cut) = two_block_cut(input) {
-            // SAFETY: the CPU has AVX2 (checked above); `two_block_cut`
-            // returned `Some`, so 64 < len < 128 and `cut` is in
-            // [len - 64, 64].
-            return unsafe { two_blocks::validate(input, cut) };
-        }
+    if let Some(cut) = two_block_cut(input).filter(|_| cpu::has_avx2()) {
+        // SAFETY: the CPU has AVX2 (checked above); `two_block_cut`
+        // returned `Some`, so 64 < len < 128 and `cut` is in [len - 64, 64].
+        return unsafe { two_blocks::validate(input, cut) };
     }
     simdutf8_validate(input)
 }
