@@ -139,6 +139,18 @@ fn assert_fails(role: Role, config: Config, stream: &[u8], want: ProtocolError, 
     );
 }
 
+/// [`assert_fails`] for a server with the default config on `stream`:
+/// invalid UTF-8, answered with 1007 (§8.1).
+fn assert_invalid_utf8(stream: &[u8]) {
+    assert_fails(
+        Role::Server,
+        Config::new(),
+        stream,
+        ProtocolError::InvalidUtf8,
+        1007,
+    );
+}
+
 fn srv(frames: &[Vec<u8>]) -> Vec<u8> {
     frames.concat()
 }
@@ -310,25 +322,13 @@ fn rule_invalid_utf8_1007_fail_fast_across_fragments() {
         wire(Role::Server, false, 0, 0, b"\xf4"),
         wire(Role::Server, false, 0, 0, b"\x90\x80"),
     ]);
-    assert_fails(
-        Role::Server,
-        Config::new(),
-        &s,
-        ProtocolError::InvalidUtf8,
-        1007,
-    );
+    assert_invalid_utf8(&s);
     // A message ending inside a code point.
     let s = srv(&[
         wire(Role::Server, false, 0, 1, b"a\xe2\x82"),
         wire(Role::Server, true, 0, 0, b""),
     ]);
-    assert_fails(
-        Role::Server,
-        Config::new(),
-        &s,
-        ProtocolError::InvalidUtf8,
-        1007,
-    );
+    assert_invalid_utf8(&s);
     // A code point split across fragments is fine.
     let s = srv(&[
         wire(Role::Server, false, 0, 1, b"a\xe2\x82"),
@@ -429,13 +429,7 @@ fn rule_close_payloads() {
             1002,
         );
     }
-    assert_fails(
-        Role::Server,
-        Config::new(),
-        &wire(Role::Server, true, 0, 8, b"\x03\xe8\xce\xba\xff"),
-        ProtocolError::InvalidUtf8,
-        1007,
-    );
+    assert_invalid_utf8(&wire(Role::Server, true, 0, 8, b"\x03\xe8\xce\xba\xff"));
 }
 
 #[test]
@@ -962,13 +956,7 @@ fn masked_ascii_chunks_keep_utf8_rules() {
             wire(Role::Server, false, 0, 1, b"a\xe2\x82"),
             wire(Role::Server, true, 0, 0, ascii),
         ]);
-        assert_fails(
-            Role::Server,
-            Config::new(),
-            &s,
-            ProtocolError::InvalidUtf8,
-            1007,
-        );
+        assert_invalid_utf8(&s);
         let s = srv(&[
             wire(Role::Server, false, 0, 1, ascii),
             wire(Role::Server, false, 0, 0, "a\u{e9}\u{20ac}".as_bytes()),
@@ -985,12 +973,6 @@ fn masked_ascii_chunks_keep_utf8_rules() {
             wire(Role::Server, false, 0, 1, ascii),
             wire(Role::Server, true, 0, 0, b"\xed\xa0\x80"),
         ]);
-        assert_fails(
-            Role::Server,
-            Config::new(),
-            &s,
-            ProtocolError::InvalidUtf8,
-            1007,
-        );
+        assert_invalid_utf8(&s);
     }
 }
