@@ -265,12 +265,7 @@ mod tests {
             b"\xf4\x90\x80\x80",
         ];
         let mut x: u32 = 0x9e37_79b9;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            x
-        };
+        let mut next = move || crate::testing::xorshift(&mut x);
         let mut buf = std::vec::Vec::new();
         for round in 0..3000 {
             buf.clear();
@@ -419,13 +414,11 @@ mod tests {
 
     #[test]
     fn byte_by_byte_matches_std() {
-        let mut x: u32 = 12345;
+        let mut state: u32 = 12345;
         for _ in 0..2000 {
             let mut buf = [0u8; 12];
             for b in &mut buf {
-                x ^= x << 13;
-                x ^= x >> 17;
-                x ^= x << 5;
+                let x = crate::testing::xorshift(&mut state);
                 // Bias towards bytes that form multi-byte sequences.
                 *b = [
                     0x41,

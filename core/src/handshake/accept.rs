@@ -171,13 +171,8 @@ mod tests {
     /// fixed xorshift sequence so that a failure reproduces.
     #[test]
     fn accept_key_matches_oracle_for_many_keys() {
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || crate::testing::xorshift64(&mut x);
         let count = if cfg!(miri) { 50 } else { 20_000 };
         for _ in 0..count {
             let mut nonce = [0u8; 16];

@@ -328,12 +328,7 @@ fn long_path_every_alignment() {
 #[test]
 fn random_large_buffers() {
     let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
+    let mut next = move || crate::testing::xorshift64(&mut x);
     let rounds = if cfg!(miri) { 2 } else { 40 };
     let max = if cfg!(miri) { 300 } else { 300_000 };
     let mut src = vec![0u8; max + 64];

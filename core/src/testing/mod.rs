@@ -377,12 +377,24 @@ impl<'b> Pair<'b> {
     }
 }
 
-/// One step of xorshift32.
-fn xorshift(state: &mut u32) -> u32 {
+/// One step of xorshift32 (shifts 13, 17, 5): the masking keys here,
+/// and the reproducible random inputs of the crate's tests.
+pub(crate) fn xorshift(state: &mut u32) -> u32 {
     let mut x = *state;
     x ^= x << 13;
     x ^= x >> 17;
     x ^= x << 5;
+    *state = x;
+    x
+}
+
+/// One step of xorshift64 (shifts 13, 7, 17), for the tests.
+#[cfg(test)]
+pub(crate) fn xorshift64(state: &mut u64) -> u64 {
+    let mut x = *state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
     *state = x;
     x
 }

@@ -232,12 +232,7 @@ mod tests {
             0x41, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc2, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5,
         ];
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = move || crate::testing::xorshift64(&mut x);
         let mut buf = std::vec::Vec::new();
         let rounds = if cfg!(miri) { 300 } else { 200_000 };
         for round in 0..rounds {
