@@ -120,19 +120,22 @@ fn isa_kernels() -> Vec<(&'static str, InPlace, Copying)> {
     Vec::new()
 }
 
-/// One in-place kernel against `scalar::apply` on `input` over `range`:
-/// the same bytes (and none changed outside `range`), the same next phase.
-fn check_in_place(
+/// One in-place kernel against its scalar oracle (`scalar::apply`, or
+/// `scalar::apply_ascii` for the ASCII-reporting kernels) on `input` over
+/// `range`: the same bytes (and none changed outside `range`), the same
+/// result (next phase, and the ASCII flag).
+fn check<R: PartialEq + core::fmt::Debug>(
     name: &str,
-    kernel: InPlace,
+    kernel: fn(&mut [u8], [u8; 4], usize) -> R,
+    oracle: fn(&mut [u8], [u8; 4], usize) -> R,
     input: Aligned,
     range: core::ops::Range<usize>,
     phase: usize,
 ) {
     let (mut want, mut got) = (input, input);
-    let pw = scalar::apply(&mut want.0[range.clone()], KEY, phase);
-    let pg = kernel(&mut got.0[range.clone()], KEY, phase);
-    assert_eq!(pw, pg, "{name} {range:?} phase {phase}");
+    let w = oracle(&mut want.0[range.clone()], KEY, phase);
+    let g = kernel(&mut got.0[range.clone()], KEY, phase);
+    assert_eq!(w, g, "{name} {range:?} phase {phase}");
     assert_eq!(want, got, "{name} {range:?} phase {phase}");
 }
 
@@ -149,7 +152,14 @@ fn in_place_kernels_match_oracle() {
         for len in lens.clone() {
             for phase in 0..4 {
                 for offset in offsets.clone() {
-                    check_in_place(name, kernel, src, offset..offset + len, phase);
+                    check(
+                        name,
+                        kernel,
+                        scalar::apply,
+                        src,
+                        offset..offset + len,
+                        phase,
+                    );
                 }
             }
         }
@@ -207,22 +217,6 @@ fn ascii_pattern(seed: u8) -> Aligned {
     b
 }
 
-/// One ASCII-reporting kernel against `scalar::apply_ascii` on `input`:
-/// same bytes, same phase, same flag.
-fn check_ascii(
-    name: &str,
-    kernel: InPlaceAscii,
-    input: Aligned,
-    range: core::ops::Range<usize>,
-    phase: usize,
-) {
-    let (mut want, mut got) = (input, input);
-    let w = scalar::apply_ascii(&mut want.0[range.clone()], KEY, phase);
-    let g = kernel(&mut got.0[range.clone()], KEY, phase);
-    assert_eq!(w, g, "{name} {range:?} phase {phase}");
-    assert_eq!(want, got, "{name} {range:?} phase {phase}");
-}
-
 /// All lengths 0..=257, all 4 phases, 16 misalignments, on text that
 /// unmasks to ASCII, on the same text with one byte (a different one per
 /// case) unmasking to a non-ASCII byte, and on `pattern` (not ASCII).
@@ -241,12 +235,26 @@ fn ascii_kernels_match_oracle() {
                 for offset in offsets.clone() {
                     let range = offset..offset + len;
                     let ascii = masked_ascii(&text, offset, len, phase);
-                    check_ascii(name, kernel, ascii, range.clone(), phase);
-                    check_ascii(name, kernel, random, range.clone(), phase);
+                    check(
+                        name,
+                        kernel,
+                        scalar::apply_ascii,
+                        ascii,
+                        range.clone(),
+                        phase,
+                    );
+                    check(
+                        name,
+                        kernel,
+                        scalar::apply_ascii,
+                        random,
+                        range.clone(),
+                        phase,
+                    );
                     if len > 0 {
                         let mut one = ascii;
                         one.0[offset + (len * 7 + offset * 3 + phase) % len] ^= 0x80;
-                        check_ascii(name, kernel, one, range.clone(), phase);
+                        check(name, kernel, scalar::apply_ascii, one, range.clone(), phase);
                     }
                 }
             }
@@ -273,7 +281,14 @@ fn ascii_kernels_see_every_position() {
                 for at in 0..len {
                     let mut one = ascii;
                     one.0[offset + at] ^= 0x80 | (at as u8 & 0x7f);
-                    check_ascii(name, kernel, one, offset..offset + len, phase);
+                    check(
+                        name,
+                        kernel,
+                        scalar::apply_ascii,
+                        one,
+                        offset..offset + len,
+                        phase,
+                    );
                 }
             }
         }
@@ -313,12 +328,19 @@ fn long_path_every_alignment() {
             let phase = (len + offset) % 4;
             let range = offset..offset + len;
             for (name, kernel) in in_place_kernels() {
-                check_in_place(name, kernel, src, range.clone(), phase);
+                check(name, kernel, scalar::apply, src, range.clone(), phase);
             }
             let ascii = masked_ascii(&text, offset, len, phase);
             for (name, kernel) in ascii_kernels() {
-                check_ascii(name, kernel, src, range.clone(), phase);
-                check_ascii(name, kernel, ascii, range.clone(), phase);
+                check(name, kernel, scalar::apply_ascii, src, range.clone(), phase);
+                check(
+                    name,
+                    kernel,
+                    scalar::apply_ascii,
+                    ascii,
+                    range.clone(),
+                    phase,
+                );
             }
         }
     }
