@@ -51,6 +51,7 @@ pub mod client;
 pub mod close;
 pub mod config;
 pub mod conn;
+pub mod counted;
 pub mod event;
 pub mod extensions;
 pub mod handshake;
@@ -70,8 +71,8 @@ pub use status::wsf_status;
 /// # Safety
 /// Always safe to call. The string is static.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn wsf_version() -> types::wsf_str {
-    types::wsf_str::from_static(env!("CARGO_PKG_VERSION"))
+pub unsafe extern "C" fn wsf_version() -> counted::wsf_str {
+    counted::wsf_str::from_static(env!("CARGO_PKG_VERSION"))
 }
 
 /// Traps (wasm) or spins forever: the panic handler of `no_std` libraries linked
