@@ -73,16 +73,17 @@ install_rust() {
 
 step_rust() {
     run cargo fmt --all -- --check
-    # Clippy on every feature set that ships: the workspace with default features, the core's
-    # other sets, and the C ABI without std (as tests/c builds its no_std staticlib).
+    # Clippy on every feature set that ships: the workspace with default features (the C ABI
+    # with std included), the core's other sets, and the C ABI without std.
     run cargo clippy --workspace --all-targets -- -D warnings
     run cargo clippy -p wsframe --all-targets --no-default-features -- -D warnings
     run cargo clippy -p wsframe --all-targets --no-default-features --features small -- -D warnings
     run cargo clippy -p wsframe --all-targets --features std -- -D warnings
     run cargo clippy -p wsframe --all-targets --features testing -- -D warnings
-    run cargo clippy -p wsframe-ffi --all-targets --no-default-features -- -D warnings
-    run cargo clippy -p wsframe-ffi --all-targets --no-default-features --features panic-handler \
-        -- -D warnings
+    # The C ABI without std is built as tests/c builds it: panic = "abort" and its own panic
+    # handler (without one, a no_std staticlib/cdylib cannot be built at all).
+    run env CARGO_PROFILE_DEV_PANIC=abort cargo clippy -p wsframe-ffi --all-targets \
+        --no-default-features --features panic-handler -- -D warnings
     run cargo test --workspace
     # The crate is no_std by default; also test it with the `std` conveniences on, and with
     # default features off (no `close-reasons`: the failure Close carries the code only).

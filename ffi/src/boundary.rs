@@ -1,8 +1,14 @@
 //! The boundary itself: the panic guard every export runs under, and the
 //! checks that turn C pointers into Rust references and slices.
 //!
-//! Every export goes through these helpers, so NULL checks, length checks,
-//! UTF-8 checks and overlap checks are written once.
+//! Every export goes through these helpers, so NULL, alignment, length,
+//! UTF-8 and overlap checks are written once, and so is the reasoning that
+//! makes the conversions sound: exports use one macro per kind of argument
+//! (`handle!`, `handle_mut!`, `input!`, `input_array!`, `in_place!`,
+//! `output!`, `inside!`, `place!`) and contain no `unsafe` block of their
+//! own (but `wsf_conn_free`, which gives a heap block back). The readers of
+//! what C structs point to (`wsf_str`, header arrays, requests) are
+//! `unsafe fn`s that `inside!` calls.
 
 use core::ffi::c_char;
 
@@ -408,6 +414,25 @@ mod tests {
             );
             assert!(refer::<u8>(core::ptr::null()).is_err());
         }
+    }
+
+    #[test]
+    fn misaligned_is_an_error() {
+        let words = [0u32; 4];
+        let odd = words.as_ptr().cast::<u8>().wrapping_add(1).cast::<u32>();
+        let bad = Err(wsf_status::WSF_INVALID_ARGUMENT);
+        // SAFETY: misaligned pointers are rejected before any read.
+        unsafe {
+            assert_eq!(refer(odd).map(|_| ()), bad);
+            assert_eq!(refer_mut(odd.cast_mut()).map(|_| ()), bad);
+            assert_eq!(array(odd, 2).map(|_| ()), bad);
+            assert_eq!(array(odd, 0).map(|_| ()), bad);
+            assert_eq!(refer(words.as_ptr()), Ok(&0));
+        }
+        let absent = optional(Err::<(), _>(wsf_status::WSF_NULL_POINTER));
+        assert_eq!(absent, Ok(None));
+        let misaligned = optional(Err::<(), _>(wsf_status::WSF_INVALID_ARGUMENT));
+        assert_eq!(misaligned, Err(wsf_status::WSF_INVALID_ARGUMENT));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use core::ffi::c_void;
 
 use wsframe::{Connection, KeepAlive, KeepAliveAction, Role, State};
 
-use crate::boundary::{guard, guard_value, handle, handle_mut, in_place, optional, place};
+use crate::boundary::{guard, handle, handle_mut, in_place, optional, place};
 use crate::config::wsf_config;
 use crate::event::wsf_event;
 use crate::status::wsf_status;
@@ -178,7 +178,7 @@ pub unsafe extern "C" fn wsf_conn_new(
 #[cfg(feature = "alloc")]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wsf_conn_free(conn: *mut wsf_conn) {
-    guard_value((), || {
+    crate::boundary::guard_value((), || {
         if let Ok(c) = handle!(conn) {
             if c.heap {
                 // SAFETY: `heap` is only set by `wsf_conn_new`, whose block

@@ -7,8 +7,11 @@ use core::ffi::c_char;
 use wsframe::handshake::Header;
 
 use crate::boundary::bytes;
-use crate::counted::wsf_str;
 use crate::status::wsf_status;
+
+/// Also at its former path (`types::wsf_str`), which Rust users of the
+/// crate (tests/wasm/module) import.
+pub use crate::counted::wsf_str;
 
 /// Most header lines in a request or response (and most extra headers a
 /// writer accepts); more is `WSF_HANDSHAKE_HEAD_TOO_LARGE` (HTTP 431).
