@@ -85,6 +85,8 @@ step_rust() {
     run env CARGO_PROFILE_DEV_PANIC=abort cargo clippy -p wsframe-ffi --all-targets \
         --no-default-features --features panic-handler -- -D warnings
     run cargo test --workspace
+    # The C ABI's unit tests without std (no catch_unwind guard, no alloc).
+    run cargo test -p wsframe-ffi --no-default-features
     # The crate is no_std by default; also test it with the `std` conveniences on, and with
     # default features off (no `close-reasons`: the failure Close carries the code only).
     run cargo test -p wsframe --features std
