@@ -69,7 +69,11 @@ pub fn run_wsframe(role: Role, stream: &[u8]) -> WsOutcome {
     WsOutcome {
         outcome: Outcome { items, verdict },
         error,
-        fail_at: if error.is_some() { record.frame_start } else { 0 },
+        fail_at: if error.is_some() {
+            record.frame_start
+        } else {
+            0
+        },
     }
 }
 

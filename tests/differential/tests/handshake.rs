@@ -10,7 +10,10 @@ use wsframe_differential::{HeadVerdict, tungstenite_accepts, wsframe_accepts};
 
 /// The sample request's lines (`wsframe::testing::SAMPLE_REQUEST`).
 fn base() -> Vec<&'static str> {
-    SAMPLE_REQUEST.lines().take_while(|l| !l.is_empty()).collect()
+    SAMPLE_REQUEST
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .collect()
 }
 
 fn head(lines: &[&str]) -> Vec<u8> {
