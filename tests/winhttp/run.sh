@@ -16,9 +16,11 @@
 #   WSF_WINHTTP_CLOSE_REASON none (default) or echo: the reason the server's
 #                            Close echo must carry (wsframe echoes the code
 #                            without the reason; RFC 6455 §5.5.1 allows both)
-#   WSF_WINHTTP_WSFRAME_LIB  a Windows libwsframe (import or static library):
-#                            when set, the http.sys example is also linked
-#                            (-lhttpapi); otherwise it is compiled (-c) only
+#   WSF_WINHTTP_LINK         how to link a Windows libwsframe (words: a library
+#                            path and its system libraries, e.g. ".../libwsframe.dll.a"
+#                            or ".../libwsframe_ffi.a -lws2_32 -luserenv -lbcrypt -lntdll"):
+#                            when set, the http.sys example is also linked with
+#                            -lhttpapi; otherwise it is compiled (-c) only
 #
 # Checks: the client prints one line per check; each compile counts as one
 # check. The last line is "tests/winhttp: N passed, M failed".
@@ -80,10 +82,11 @@ result() { # NAME OK
 # ---- compile checks: the examples that cannot run under Wine ----------------
 # http.sys: Wine 8.0's http.sys ignores HTTP_SEND_RESPONSE_FLAG_OPAQUE (see
 # ffi/examples/httpsys/README.md), so this example is compiled, not run.
-if [ -n "${WSF_WINHTTP_WSFRAME_LIB:-}" ]; then
-    what="http.sys example compiles and links (-Werror, $WSF_WINHTTP_WSFRAME_LIB -lhttpapi)"
+if [ -n "${WSF_WINHTTP_LINK:-}" ]; then
+    read -r -a link <<<"$WSF_WINHTTP_LINK"
+    what="http.sys example compiles and links (-Werror, $WSF_WINHTTP_LINK -lhttpapi)"
     cmd=("$MINGW_CC" "${STRICT_C[@]}" -I "$ROOT/include" "$ROOT/ffi/examples/httpsys/echo_httpsys.c"
-         "$WSF_WINHTTP_WSFRAME_LIB" -lhttpapi -o "$TMP/echo_httpsys.exe")
+         "${link[@]}" -lhttpapi -o "$TMP/echo_httpsys.exe")
 else
     what="http.sys example compiles (-Werror, -c: no Windows libwsframe given to link)"
     cmd=("$MINGW_CC" "${STRICT_C[@]}" -I "$ROOT/include" -c "$ROOT/ffi/examples/httpsys/echo_httpsys.c"
