@@ -58,6 +58,7 @@ done
 START=$(date +%s.%N)
 TMP=$(mktemp -d /tmp/wsf-winhttp.XXXXXX)
 SERVER_PID=
+CLIENT_TIME=
 PASSED=0
 FAILED=0
 
@@ -148,9 +149,11 @@ else
     else
         echo "     server: ${SERVER[*]} $ADDR"
         # Output to files, not a pipe: Wine's helpers hold a pipe open ~2 s.
+        t0=$(date +%s.%N)
         timeout "$CLIENT_TIMEOUT" wine "$TMP/winhttp_client.exe" "$ADDR" \
             "${WSF_WINHTTP_CLOSE_REASON:-none}" >"$TMP/client.out" 2>"$TMP/client.err"
         rc=$?
+        CLIENT_TIME=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
         tr -d '\r' <"$TMP/client.out" | grep -v '^winhttp: '
         counts=$(tr -d '\r' <"$TMP/client.out" | sed -n 's/^winhttp: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
         if [ -z "$counts" ]; then
@@ -170,5 +173,6 @@ else
 fi
 
 END=$(date +%s.%N)
-printf 'tests/winhttp: %d passed, %d failed (%.1f s)\n' "$PASSED" "$FAILED" "$(awk -v a="$START" -v b="$END" 'BEGIN { print b - a }')"
+printf 'tests/winhttp: %d passed, %d failed (%.1f s; the client under Wine %s s)\n' "$PASSED" "$FAILED" \
+    "$(awk -v a="$START" -v b="$END" 'BEGIN { print b - a }')" "${CLIENT_TIME:--}"
 [ "$FAILED" = 0 ] && [ "$PASSED" -gt 0 ]

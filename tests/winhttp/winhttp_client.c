@@ -295,6 +295,26 @@ static void close_status_check(HINTERNET s, const char *name, USHORT want_code,
           "close %u \"%s\", want %u \"%s\"", code, reason, want_code, want_reason);
 }
 
+/* Valid UTF-8 of exactly n bytes cycling through 1-, 2-, 3- and 4-byte
+ * code points (a, U+00E9, U+20AC, U+1F600), so that the server's pieces
+ * split them at every offset; ASCII fills the tail. */
+static void fill_text(unsigned char *p, size_t n)
+{
+    static const char *const points[] = {"a", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80"};
+    size_t i = 0, k = 0, len;
+
+    while (i < n) {
+        len = strlen(points[k]);
+        if (len > n - i) {
+            k = 0;
+            len = 1;
+        }
+        memcpy(p + i, points[k], len);
+        i += len;
+        k = (k + 1) % 4;
+    }
+}
+
 static void fill_pattern(unsigned char *p, size_t n)
 {
     unsigned long x = 0x2545F491ul;
@@ -310,7 +330,8 @@ static void fill_pattern(unsigned char *p, size_t n)
 
 /* Connection 1: messages of every kind, then WinHttpWebSocketClose (which
  * sends our Close and waits for the server's). */
-static void messages_then_close(unsigned char *big, unsigned char *rx)
+static void messages_then_close(const unsigned char *big, const unsigned char *text,
+                                unsigned char *rx)
 {
     /* "é" split between its two bytes, "€" across three fragments. */
     static const char frag_text[] = "frag \xc3\xa9 one, \xe2\x82\xac two, three";
@@ -327,6 +348,8 @@ static void messages_then_close(unsigned char *big, unsigned char *rx)
                (const unsigned char *)hello, strlen(hello), NULL, rx);
     echo_check(w.socket, "empty text message", 1, NULL, 0, NULL, rx);
     echo_check(w.socket, "binary message of 300000 bytes", 0, big, BIG_LEN, NULL, rx);
+    echo_check(w.socket, "text message of 300000 bytes (1- to 4-byte code points)", 1, text,
+               BIG_LEN, NULL, rx);
     echo_check(w.socket, "fragmented text (code points split across fragments)", 1,
                (const unsigned char *)frag_text, strlen(frag_text), text_sizes, rx);
     echo_check(w.socket, "fragmented binary (7 fragments, 16- and 64-bit lengths)", 0, big,
@@ -399,6 +422,8 @@ static void invalid_utf8(unsigned char *rx)
             DWORD len = 0;
             char reason[WINHTTP_WEB_SOCKET_MAX_CLOSE_REASON_LENGTH];
             err = WinHttpWebSocketQueryCloseStatus(w.socket, &code, reason, sizeof reason, &len);
+            if (!err)
+                printf("     (Close %u \"%.*s\")\n", code, (int)len, reason);
             check(!err && code == 1007, "invalid UTF-8 text gets Close 1007",
                   "error %lu, close %u", err, code);
         }
@@ -409,7 +434,7 @@ static void invalid_utf8(unsigned char *rx)
 int main(int argc, char **argv)
 {
     const char *colon;
-    unsigned char *big, *rx;
+    unsigned char *big, *text, *rx;
     unsigned long p;
 
     if (argc < 2 || argc > 3 || !(colon = strrchr(argv[1], ':')) ||
@@ -426,19 +451,22 @@ int main(int argc, char **argv)
     port = (INTERNET_PORT)p;
     reason_echoed = argc == 3 && strcmp(argv[2], "echo") == 0;
     big = malloc(BIG_LEN);
+    text = malloc(BIG_LEN);
     rx = malloc(RX_CAP);
-    if (!big || !rx) {
+    if (!big || !text || !rx) {
         fprintf(stderr, "winhttp: out of memory\n");
         return 1;
     }
     fill_pattern(big, BIG_LEN);
+    fill_text(text, BIG_LEN);
 
-    messages_then_close(big, rx);
+    messages_then_close(big, text, rx);
     shutdown_then_receive(rx);
     invalid_utf8(rx);
 
     printf("winhttp: %u passed, %u failed\n", passed, failed);
     free(big);
+    free(text);
     free(rx);
     return failed == 0 && passed > 0 ? 0 : 1;
 }
