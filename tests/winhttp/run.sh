@@ -8,7 +8,8 @@
 #
 # Environment:
 #   WSF_WINHTTP_SERVER_CMD   the echo server command; the address HOST:PORT is
-#                            appended as its last argument. Default: the native
+#                            appended as its last argument (split into words at
+#                            spaces, no quoting). Default: the native
 #                            Linux C echo server (ffi/examples/build/echo_server,
 #                            built with make). Windows servers run under Wine in
 #                            this run's prefix, e.g.
@@ -58,6 +59,7 @@ done
 START=$(date +%s.%N)
 TMP=$(mktemp -d /tmp/wsf-winhttp.XXXXXX)
 SERVER_PID=
+OUR_PREFIX=
 CLIENT_TIME=
 PASSED=0
 FAILED=0
@@ -67,7 +69,8 @@ cleanup() {
         kill "$SERVER_PID" 2>/dev/null
         wait "$SERVER_PID" 2>/dev/null
     fi
-    [ -n "${WINEPREFIX:-}" ] && [ -d "$WINEPREFIX" ] && wineserver -k 2>/dev/null
+    # Only this run's prefix's wineserver (others may be running Wine too).
+    [ -n "$OUR_PREFIX" ] && WINEPREFIX="$OUR_PREFIX" wineserver -k 2>/dev/null
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -123,7 +126,8 @@ else
         SERVER=("$ROOT/ffi/examples/build/echo_server")
     fi
 
-    export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" WINEPREFIX="$TMP/prefix"
+    OUR_PREFIX="$TMP/prefix"
+    export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" WINEPREFIX="$OUR_PREFIX"
     # Create the prefix once, before a Windows server and the client race to.
     wine wineboot --init >"$TMP/wineboot.log" 2>&1
 
