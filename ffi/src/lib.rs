@@ -66,6 +66,8 @@ pub mod send;
 pub mod status;
 mod storage;
 pub mod types;
+#[cfg(all(windows, feature = "windows-dll", not(feature = "std"), not(test)))]
+mod windows;
 
 pub use status::wsf_status;
 

@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# Windows, proven under Wine (Debian's wine 8.0 and mingw-w64): the test command's `windows` step.
+#
+#   bash tests/windows/run.sh             # everything; ends with "N passed, M failed"
+#   bash tests/windows/run.sh --install   # only install what it needs (idempotent)
+#
+# Steps:
+#   build            ffi/windows/build.sh: the DLLs, import and static libraries, .def files
+#   win7-imports     every shipped DLL and example .exe imports only functions listed in
+#                    tests/windows/win7-imports.txt (Windows 7 SP1); Wine cannot show this
+#   win7-control     the same check rejects a default `std` cdylib (ProcessPrng, WaitOnAddress)
+#   c-build          the C99 and C++17 suite (tests/c) built with mingw (-Werror), linked once to
+#                    wsframe.dll (import library) and once to the static library
+#   c-dll, c-static  the four programs under Wine
+#   examples-build   ffi/examples for Windows (Winsock): echo_server.exe, echo_client.exe
+#   capacity         300 concurrent clients against echo_server.exe (capacity 256): each gets a
+#                    101 or a 503 with Retry-After, none is closed without an answer
+#   autobahn-server  Autobahn 1-10, wstest against `wine echo_server.exe`
+#   autobahn-client  Autobahn 1-10, `wine echo_client.exe` against wstest
+#
+# Check counts are printed as `LABEL: N passed, M failed` lines (tests/run-all.sh sums them).
+# Wine runs in a temporary WINEPREFIX (target/windows/wineprefix) with its own wineserver,
+# which the EXIT trap stops (`wineserver -k`) before deleting the prefix. Logs: target/windows/logs.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+HERE="$ROOT/tests/windows"
+OUT="$ROOT/target/windows"
+DIST="$OUT/dist"
+TESTS="$ROOT/tests/c"
+WARN=(-Wall -Wextra -Wpedantic -Werror)
+CC=x86_64-w64-mingw32-gcc
+CXX=x86_64-w64-mingw32-g++
+SUITE=("$TESTS"/harness.c "$TESTS"/t_*.c)
+APT_PACKAGES=(wine wine64 gcc-mingw-w64-x86-64-win32 g++-mingw-w64-x86-64-win32)
+
+passed=0
+failed=0
+failures=()
+
+# step NAME COMMAND...: runs a step, logs its output to $OUT/logs/NAME.log; repeats the log's
+# count lines (`[LABEL: ]N passed, M failed`) so that tests/run-all.sh can sum them.
+step() {
+    local name=$1 line
+    shift
+    mkdir -p "$OUT/logs"
+    local log="$OUT/logs/$name.log"
+    local t0=$SECONDS
+    printf '%-18s ' "$name"
+    if "$@" >"$log" 2>&1 </dev/null; then
+        passed=$((passed + 1))
+        echo "ok   ($((SECONDS - t0)) s) $(tail -n 1 "$log" | cut -c1-90)"
+    else
+        failed=$((failed + 1))
+        failures+=("$name")
+        echo "FAIL ($((SECONDS - t0)) s, log: ${log#"$ROOT"/})"
+        tail -n 25 "$log" | sed 's/^/    /'
+    fi
+    while IFS= read -r line; do
+        if [[ $line =~ ^[[:space:]]*[0-9]+\ passed,\ [0-9]+\ failed ]]; then
+            echo "windows_${name//-/_}: ${line#"${line%%[![:space:]]*}"}"
+        else
+            echo "$line"
+        fi
+    done < <(grep -E '^\s*([A-Za-z0-9_]+: )?[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?\s*$' "$log")
+}
+
+# ---- installs (idempotent) ---------------------------------------------------
+
+install() {
+    local missing=() pkg
+    for pkg in "${APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
+            missing+=("$pkg")
+    done
+    if ((${#missing[@]})); then
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq &&
+            apt-get install -y -qq --no-install-recommends "${missing[@]}" || return 1
+    fi
+    grep -qx x86_64-pc-windows-gnu <<<"$(rustup target list --installed)" ||
+        rustup target add x86_64-pc-windows-gnu
+}
+
+# ---- Wine ---------------------------------------------------------------------
+
+export WINEPREFIX="$OUT/wineprefix"
+export WINEDEBUG=-all
+# No Mono or Gecko install prompts when the prefix is created.
+export WINEDLLOVERRIDES="mscoree,mshtml="
+
+# A fresh prefix and a wineserver that stays up for the whole run (-p: persistent). Output goes
+# to files: Wine's helper processes inherit descriptors, and a pipe would stay open after them.
+wine_up() {
+    wine_down
+    mkdir -p "$WINEPREFIX" &&
+        wineserver -p >"$OUT/logs/wineserver.log" 2>&1 </dev/null &&
+        timeout 120 wine cmd /c ver >"$OUT/logs/wine-prefix.log" 2>&1 </dev/null &&
+        echo "prefix $WINEPREFIX: $(tr -d '\r' <"$OUT/logs/wine-prefix.log" | grep -m1 .)"
+}
+
+# Ends this prefix's wineserver and every Wine process of it, then deletes the prefix.
+wine_down() {
+    if [[ -d "$WINEPREFIX" ]]; then
+        wineserver -k >/dev/null 2>&1 </dev/null
+        wineserver -w >/dev/null 2>&1 </dev/null
+        rm -rf "$WINEPREFIX"
+    fi
+}
+trap wine_down EXIT
+
+# ---- steps ------------------------------------------------------------------
+
+build() { bash ffi/windows/build.sh; }
+
+# The shipped binaries: every DLL build.sh made, and the examples once built.
+shipped() {
+    ls "$DIST"/*.dll
+    ls "$OUT"/examples/*.exe 2>/dev/null
+    return 0
+}
+
+win7_imports() {
+    local files
+    mapfile -t files < <(shipped)
+    python3 "$HERE/check_imports.py" "$HERE/win7-imports.txt" "${files[@]}"
+}
+
+# Negative control: a default (std) cdylib of the same crate must fail the check, on the very
+# imports that keep it from loading on Windows 7.
+win7_control() {
+    local dll="$OUT/std-control/x86_64-pc-windows-gnu/release/wsframe_ffi.dll" report
+    cargo rustc --quiet -p wsframe-ffi --release --lib --crate-type cdylib \
+        --target x86_64-pc-windows-gnu --target-dir "$OUT/std-control" || return 1
+    if report=$(python3 "$HERE/check_imports.py" "$HERE/win7-imports.txt" "$dll"); then
+        echo "$report"
+        echo "the std cdylib passed the Windows 7 check: the check is broken"
+        return 1
+    fi
+    grep -E 'ProcessPrng|WaitOnAddress|GetSystemTimePreciseAsFileTime' <<<"$report" || {
+        echo "$report"
+        return 1
+    }
+    echo "the default std cdylib is rejected, as it must be"
+}
+
+# build_suite DIR LIB: the C99 and C++17 programs into DIR, linked to LIB.
+build_suite() {
+    local dir=$1 lib=$2
+    mkdir -p "$dir" &&
+        "$CC" -std=c99 "${WARN[@]}" -DWSF_ALLOC -Iinclude -I"$TESTS" "${SUITE[@]}" \
+            "$TESTS/main_c99.c" -o "$dir/test_c99.exe" "$lib" &&
+        "$CXX" -std=c++17 "${WARN[@]}" -DWSF_ALLOC -Iinclude -I"$TESTS" -x c++ "${SUITE[@]}" -x none \
+            "$TESTS/main_cpp17.cpp" -o "$dir/test_cpp17.exe" "$lib" -static-libgcc -static-libstdc++
+}
+
+# imports_of EXE: the DLL names it imports, lower-case.
+imports_of() {
+    x86_64-w64-mingw32-objdump -p "$1" | sed -n 's/^\s*DLL Name: //p' | tr 'A-Z' 'a-z'
+}
+
+c_build() {
+    local prog
+    build_suite "$OUT/c-dll" "$DIST/libwsframe.dll.a" &&
+        cp "$DIST/wsframe.dll" "$OUT/c-dll/" &&
+        build_suite "$OUT/c-static" "$DIST/libwsframe.a" || return 1
+    for prog in test_c99 test_cpp17; do
+        grep -qx wsframe.dll <<<"$(imports_of "$OUT/c-dll/$prog.exe")" ||
+            { echo "c-dll/$prog.exe does not import wsframe.dll"; return 1; }
+        ! grep -qx wsframe.dll <<<"$(imports_of "$OUT/c-static/$prog.exe")" ||
+            { echo "c-static/$prog.exe imports wsframe.dll"; return 1; }
+    done
+    echo "built c-dll (imports wsframe.dll) and c-static (does not)"
+}
+
+# run_suite DIR LABEL: both programs under Wine; their "NAME: N checks passed, M failed" lines
+# become "windows_LABEL_NAME: N passed, M failed".
+run_suite() {
+    local dir=$1 label=$2 prog rc=0 out
+    for prog in test_c99 test_cpp17; do
+        out="$OUT/logs/$label-$prog.out"
+        (cd "$dir" && timeout 120 wine "$prog.exe" >"$out" 2>&1) || rc=1
+        tr -d '\r' <"$out"
+        tr -d '\r' <"$out" | sed 's/^c++/cpp/' |
+            sed -n 's/^\([a-z0-9]*\): \([0-9]*\) checks passed, \([0-9]*\) failed.*/windows_'"$label"'_\1: \2 passed, \3 failed/p' |
+            grep . || rc=1
+    done
+    return $rc
+}
+
+# ---- driver -----------------------------------------------------------------
+
+if [[ "${1:-}" == "--install" ]]; then
+    install
+    exit $?
+fi
+
+started=$SECONDS
+echo "== Windows under Wine (logs in target/windows/logs) =="
+step install install
+step build build
+step wine-prefix wine_up
+step c-build c_build
+step c-dll run_suite "$OUT/c-dll" dll
+step c-static run_suite "$OUT/c-static" static
+step win7-imports win7_imports
+step win7-control win7_control
+wine_down
+
+if ((failed)); then
+    echo "failed steps: ${failures[*]}"
+fi
+echo "windows: $((SECONDS - started)) s"
+echo "$passed passed, $failed failed"
+((failed == 0))
