@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
-STEPS=(rust c autobahn c_examples browser pkgconfig rss differential fuzz miri qemu wasm bench)
+STEPS=(rust c autobahn c_examples browser pkgconfig rss differential fuzz miri qemu wasm windows bench)
 
 banner() {
     printf '\n==== %s ====\n' "$*"
@@ -126,6 +126,8 @@ step_c_examples() {
         WSF_AUTOBAHN_LABEL=c-server bash tests/autobahn/run.sh server
     run env WSF_ECHO_CLIENT_CMD="$root/ffi/examples/build/echo_client" WSF_AUTOBAHN_AGENT=wsframe-c \
         WSF_AUTOBAHN_LABEL=c-client bash tests/autobahn/run.sh client
+    # 300 concurrent clients, capacity 256: each gets a 101 or a 503 with Retry-After (~2 s).
+    run python3 ffi/examples/capacity_test.py -- "$root/ffi/examples/build/echo_server"
 }
 
 # --- browser: headless Debian Chromium against the C echo server's page ------------------------
@@ -194,6 +196,18 @@ install_wasm() {
 
 step_wasm() {
     run bash tests/wasm/run.sh
+}
+
+# --- windows: libwsframe as a Windows DLL, the C suite and the Winsock examples under Wine -------
+# (tests/windows/run.sh): the build (ffi/windows/build.sh), the Windows 7 import allowlist, the C99
+# and C++17 suite against the DLL and the static library, the 503 capacity answer, Autobahn 1-10
+# in both roles. ~3 min (wine prefix ~15 s, Autobahn ~80 s + ~50 s).
+install_windows() {
+    run bash tests/windows/run.sh --install
+}
+
+step_windows() {
+    run bash tests/windows/run.sh
 }
 
 # --- bench: every criterion benchmark once (a smoke test; tests never assert on time) -------------

@@ -1,15 +1,8 @@
 /* common.c: see common.h. */
-#define _POSIX_C_SOURCE 200809L
-
 #include "common.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 size_t buf_compact(struct buf *b)
 {
@@ -101,40 +94,6 @@ enum pump_result pump(struct peer *p)
     return PUMP_FINISHED;
 }
 
-void random_bytes(void *out, size_t n)
-{
-    static uint8_t pool[256];
-    static size_t avail;
-    uint8_t *dst = out;
-
-    while (n > 0) {
-        size_t take;
-        if (avail == 0) {
-            size_t got = 0;
-            int fd = open("/dev/urandom", O_RDONLY);
-            while (fd >= 0 && got < sizeof pool) {
-                ssize_t r = read(fd, pool + got, sizeof pool - got);
-                if (r <= 0 && !(r < 0 && errno == EINTR))
-                    break;
-                if (r > 0)
-                    got += (size_t)r;
-            }
-            if (fd >= 0)
-                close(fd);
-            if (got < sizeof pool) {
-                fprintf(stderr, "cannot read /dev/urandom\n");
-                exit(1);
-            }
-            avail = sizeof pool;
-        }
-        take = n < avail ? n : avail;
-        memcpy(dst, pool + sizeof pool - avail, take);
-        avail -= take;
-        dst += take;
-        n -= take;
-    }
-}
-
 uint32_t random_mask_key(void)
 {
     uint32_t key;
@@ -142,41 +101,29 @@ uint32_t random_mask_key(void)
     return key;
 }
 
-long sock_fill(int fd, struct buf *rx)
+long sock_fill(sock_t s, struct buf *rx)
 {
     size_t room = buf_compact(rx);
-    ssize_t n;
+    long n;
 
     if (room == 0)
         return -2;
-    do
-        n = read(fd, rx->data + rx->end, room);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return errno == EAGAIN || errno == EWOULDBLOCK ? -2 : -1;
-    rx->end += (size_t)n;
-    return (long)n;
+    n = sock_recv(s, rx->data + rx->end, room);
+    if (n > 0)
+        rx->end += (size_t)n;
+    return n;
 }
 
-int sock_flush(int fd, struct buf *tx)
+int sock_flush(sock_t s, struct buf *tx)
 {
     while (buf_len(tx) > 0) {
-        ssize_t n = write(fd, tx->data + tx->start, buf_len(tx));
-        if (n < 0 && errno == EINTR)
-            continue;
+        long n = sock_send(s, tx->data + tx->start, buf_len(tx));
         if (n < 0)
-            return errno == EAGAIN || errno == EWOULDBLOCK ? 1 : -1;
+            return n == -2 ? 1 : -1;
         tx->start += (size_t)n;
     }
     tx->start = tx->end = 0;
     return 0;
-}
-
-uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 const char *status_text(wsf_status st, char *out, size_t out_len)

@@ -1,14 +1,17 @@
 /*
- * common.h: what echo_server.c and echo_client.c share: byte buffers, OS
- * randomness, socket reads and writes, and the loop that pumps received
+ * common.h: what echo_server.c and echo_client.c share: byte buffers,
+ * socket reads and writes into them, and the loop that pumps received
  * bytes through a wsf_conn and echoes every piece of data.
  *
  * libwsframe does no I/O: wsf_conn_recv is handed the unread bytes and says
  * how many it used; wsf_conn_send_data / wsf_conn_write_pending encode
- * frames into caller memory. Everything else here is POSIX.
+ * frames into caller memory. The operating system (POSIX or Windows) is
+ * behind platform.h.
  */
 #ifndef WSF_EXAMPLES_COMMON_H
 #define WSF_EXAMPLES_COMMON_H
+
+#include "platform.h" /* first: it sets the feature macros */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -61,20 +64,16 @@ enum pump_result pump(struct peer *p);
  * frame header, besides the echoed payload itself. */
 #define TX_HEADROOM (WSF_MAX_PENDING_FRAME + WSF_MAX_FRAME_HEADER)
 
-/* Fills `out` from the OS (/dev/urandom, read in blocks); exits on failure. */
-void random_bytes(void *out, size_t n);
 /* A fresh masking key (clients must mask with unpredictable keys, §10.3). */
 uint32_t random_mask_key(void);
 
 /* Reads into rx's free space: > 0 bytes read, 0 EOF, -1 error, -2 would
  * block (non-blocking sockets) or no room. */
-long sock_fill(int fd, struct buf *rx);
+long sock_fill(sock_t s, struct buf *rx);
 /* Writes what tx holds, as much as the socket takes: 0 when tx is empty,
  * 1 when bytes remain (would block), -1 on error. */
-int sock_flush(int fd, struct buf *tx);
+int sock_flush(sock_t s, struct buf *tx);
 
-/* Milliseconds of a monotonic clock. */
-uint64_t now_ms(void);
 /* A status for logs: "description (status N)". */
 const char *status_text(wsf_status st, char *out, size_t out_len);
 

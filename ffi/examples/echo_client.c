@@ -1,30 +1,21 @@
 /*
- * echo_client.c: a WebSocket client on blocking POSIX sockets and
- * libwsframe that drives the Autobahn Testsuite's fuzzingserver
+ * echo_client.c: a WebSocket client on libwsframe and blocking sockets
+ * (POSIX or Winsock, the same source; see platform.h) that drives the Autobahn Testsuite's fuzzingserver
  * (tests/autobahn/run.sh client): it asks for the number of cases, runs
  * each one by echoing everything the server sends, then asks the server
  * to write its reports.
  *
  *     echo_client ws://HOST:PORT AGENT     e.g. echo_client ws://127.0.0.1:9001 wsframe-c
+ *     echo_client.exe ws://HOST:PORT AGENT (Windows 7 or later, or Wine)
  *
- * Handshake nonces and masking keys come from /dev/urandom: the library
- * takes randomness as an input.
+ * Handshake nonces and masking keys come from the OS (/dev/urandom,
+ * BCryptGenRandom): the library takes randomness as an input.
  */
-#define _POSIX_C_SOURCE 200809L
+#include "common.h" /* first: platform.h sets the feature macros */
 
-#include <errno.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
-
-#include "common.h"
 
 #define RX_CAP (64 * 1024)
 #define TX_CAP (2 * RX_CAP)
@@ -34,48 +25,19 @@
 static uint8_t rx_buf[RX_CAP], tx_buf[TX_CAP];
 static void *conn_storage;
 
-static int set_timeout(int fd, int seconds)
+/* Connects to HOST:PORT; SOCK_INVALID on failure. */
+static sock_t dial(const char *hostport)
 {
-    struct timeval tv;
-    tv.tv_sec = seconds;
-    tv.tv_usec = 0;
-    return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) |
-           setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-}
-
-/* Connects to HOST:PORT; -1 on failure. */
-static int dial(const char *hostport)
-{
-    char host[256];
-    const char *colon = strrchr(hostport, ':');
-    struct addrinfo hints, *ai, *a;
-    int fd = -1, one = 1;
-
-    if (!colon || (size_t)(colon - hostport) >= sizeof host)
-        return -1;
-    memcpy(host, hostport, (size_t)(colon - hostport));
-    host[colon - hostport] = '\0';
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = SOCK_STREAM;
-    if (getaddrinfo(host, colon + 1, &hints, &ai) != 0)
-        return -1;
-    for (a = ai; a && fd < 0; a = a->ai_next) {
-        fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-        if (fd >= 0 && connect(fd, a->ai_addr, a->ai_addrlen) < 0) {
-            close(fd);
-            fd = -1;
-        }
-    }
-    freeaddrinfo(ai);
-    if (fd >= 0) {
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        set_timeout(fd, IO_TIMEOUT_S);
+    sock_t fd = net_dial(hostport);
+    if (fd != SOCK_INVALID) {
+        sock_set_nodelay(fd);
+        sock_set_timeout(fd, IO_TIMEOUT_S);
     }
     return fd;
 }
 
 /* Sends everything tx holds (blocking; a timeout is an error). */
-static int flush_all(int fd, struct buf *tx)
+static int flush_all(sock_t fd, struct buf *tx)
 {
     return sock_flush(fd, tx) == 0 ? 0 : -1;
 }
@@ -93,10 +55,10 @@ static int session(const char *hostport, const char *path, int echo, struct peer
     enum pump_result r = PUMP_NEED_INPUT;
     size_t n;
     long got;
-    char text[96];
-    int fd = dial(hostport);
+    char text[160];
+    sock_t fd = dial(hostport);
 
-    if (fd < 0) {
+    if (fd == SOCK_INVALID) {
         fprintf(stderr, "echo_client: cannot connect to %s\n", hostport);
         return -1;
     }
@@ -156,20 +118,21 @@ static int session(const char *hostport, const char *path, int echo, struct peer
                 status_text(wsf_conn_error(p->conn), text, sizeof text));
 
     /* The server closes TCP first (§7.1.1): wait for its FIN, bounded. */
-    set_timeout(fd, LINGER_S);
+    sock_set_timeout(fd, LINGER_S);
     p->rx.start = p->rx.end = 0;
     while (sock_fill(fd, &p->rx) > 0)
         p->rx.start = p->rx.end = 0;
-    close(fd);
+    sock_close(fd);
     return r == PUMP_ERROR ? -1 : 0;
 
 fail:
     fprintf(stderr, "echo_client: %s: %s\n", path, status_text(st, text, sizeof text));
-    close(fd);
+    sock_close(fd);
     return -1;
 io_fail:
-    fprintf(stderr, "echo_client: %s: %s\n", path, errno ? strerror(errno) : "connection closed");
-    close(fd);
+    fprintf(stderr, "echo_client: %s: connection closed or failed (last socket error: %s)\n", path,
+            net_error(text, sizeof text));
+    sock_close(fd);
     return -1;
 }
 
@@ -188,9 +151,8 @@ int main(int argc, char **argv)
     hostport = argv[1] + 5;
     if (strchr(hostport, '/'))
         *strchr(argv[1] + 5, '/') = '\0'; /* ws://HOST:PORT/ */
-    signal(SIGPIPE, SIG_IGN);
-    if (posix_memalign(&conn_storage, align < sizeof(void *) ? sizeof(void *) : align,
-                       wsf_conn_size()) != 0)
+    conn_storage = aligned_block(wsf_conn_size(), align);
+    if (net_init() < 0 || !conn_storage)
         return 1;
 
     if (session(hostport, "/getCaseCount", 0, &p) < 0)
@@ -211,6 +173,6 @@ int main(int argc, char **argv)
     if (session(hostport, path, 0, &p) < 0)
         return 1;
     fprintf(stderr, "echo_client: done\n");
-    free(conn_storage);
+    aligned_block_free(conn_storage);
     return 0;
 }

@@ -1,37 +1,39 @@
 /*
- * echo_server.c: a WebSocket echo server on POSIX sockets and libwsframe.
+ * echo_server.c: a WebSocket echo server on libwsframe and POSIX sockets or
+ * Winsock (the same source; platform.h holds the differences).
  *
  *     echo_server HOST:PORT        e.g. echo_server 127.0.0.1:9001
+ *     echo_server.exe HOST:PORT    (Windows 7 or later, or Wine)
  *
- * One thread, non-blocking sockets, poll(). Every connection lives in a
- * fixed table slot with its own receive and send buffers and its wsf_conn
- * in caller storage (wsf_conn_size / wsf_conn_align / wsf_conn_init): no
- * allocation after start-up. Valid WebSocket handshakes are accepted with
+ * One thread, non-blocking sockets, poll() (WSAPoll on Windows). Every
+ * connection lives in a fixed table slot with its own receive and send
+ * buffers and its wsf_conn in caller storage (wsf_conn_size /
+ * wsf_conn_align / wsf_conn_init): no allocation after start-up. Valid WebSocket handshakes are accepted with
  * no subprotocol and no extension (a permessage-deflate offer is declined
  * by not answering it); each piece of data is echoed as it arrives, so a
  * 16 MiB message streams through a 16 KiB buffer. A plain GET / gets a
  * page that opens a WebSocket back to this server; other requests get the
  * library's HTTP refusal (400, 405, 426, 431) or 404.
+ *
+ * At capacity (MAX_CONNS connections) a new connection is answered
+ * "503 Service Unavailable" with Retry-After, from a few light slots kept
+ * for that, then closed gracefully; when those are busy too, the server
+ * stops accepting until a slot frees (new connections wait in the kernel's
+ * backlog). No connection is closed without an answer.
  */
-#define _POSIX_C_SOURCE 200809L
+#include "common.h" /* first: platform.h sets the feature macros */
 
-#include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include "common.h"
 #include "index_html.h" /* generated from index.html: static const unsigned char index_html[] */
 
-#define MAX_CONNS 256            /* connections served at once; more are closed */
+#define MAX_CONNS 256            /* WebSocket connections served at once */
+#define MAX_REFUSING 64          /* connections beyond those being answered 503 at once */
+#define SLOTS (MAX_CONNS + MAX_REFUSING)
+#define REFUSAL_CAP 256          /* a refusing slot's buffers: the 503 out, discarded input in */
+#define RETRY_AFTER "1"          /* the 503's Retry-After, in seconds */
 #define RX_CAP (16 * 1024)       /* receive buffer: holds a whole request head */
 #define TX_CAP (2 * RX_CAP)      /* send buffer: echoes, pending frames, the page */
 #define MAX_HEAD 8192            /* longest request head: 431 beyond */
@@ -47,27 +49,31 @@ enum phase { FREE, HANDSHAKE, OPEN, CLOSING };
 
 struct client {
     enum phase phase;
-    int fd;
+    sock_t fd;
     int eof;            /* the peer closed its side */
     int shut;           /* we closed our side (CLOSING, tx sent) */
     int blocked;        /* the pump waits for tx to drain: do not read */
     uint64_t deadline;  /* HANDSHAKE, CLOSING: drop the connection then */
-    void *storage;      /* wsf_conn_size() bytes for this slot's wsf_conn */
+    void *storage;      /* wsf_conn_size() bytes for this slot's wsf_conn (NULL: refusing slot) */
     struct peer p;
 };
 
-static struct client clients[MAX_CONNS];
+/* Slots [0, MAX_CONNS) serve WebSockets; [MAX_CONNS, SLOTS) only refuse. */
+static struct client clients[SLOTS];
 static const struct wsf_config *config;
+static uint8_t busy_answer[REFUSAL_CAP]; /* the 503, written once at start-up */
+static size_t busy_len;
 
 static void log_fd(const struct client *c, const char *what, wsf_status st)
 {
     char text[96];
-    fprintf(stderr, "echo_server: fd %d: %s: %s\n", c->fd, what, status_text(st, text, sizeof text));
+    fprintf(stderr, "echo_server: slot %u: %s: %s\n", (unsigned)(c - clients), what,
+            status_text(st, text, sizeof text));
 }
 
 static void drop(struct client *c)
 {
-    close(c->fd);
+    sock_close(c->fd);
     c->phase = FREE;
 }
 
@@ -169,7 +175,7 @@ static void run_pump(struct client *c, uint64_t now)
     } else if (r == PUMP_FINISHED) {
         err = wsf_conn_error(c->p.conn);
         if (err != WSF_OK)
-            fprintf(stderr, "echo_server: fd %d: failed with Close %u: %s\n", c->fd,
+            fprintf(stderr, "echo_server: slot %u: failed with Close %u: %s\n", (unsigned)(c - clients),
                     (unsigned)wsf_status_close_code(err), status_text(err, text, sizeof text));
         start_closing(c, now);
     } else if (r == PUMP_NEED_INPUT && c->eof) {
@@ -187,7 +193,7 @@ static void keep_alive(struct client *c, uint64_t now)
 
     wsf_conn_keepalive_poll(c->p.conn, now, &action);
     if (action == WSF_KEEPALIVE_TIMED_OUT) {
-        fprintf(stderr, "echo_server: fd %d: keep-alive timed out\n", c->fd);
+        fprintf(stderr, "echo_server: slot %u: keep-alive timed out\n", (unsigned)(c - clients));
         drop(c);
     } else if (action == WSF_KEEPALIVE_SEND_PING && buf_compact(tx) >= WSF_MAX_PENDING_FRAME &&
                wsf_conn_send_ping(c->p.conn, NULL, 0, 0, tx->data + tx->end, tx->cap - tx->end,
@@ -259,27 +265,61 @@ static short wanted_events(const struct client *c)
     return events;
 }
 
-static void accept_all(int listener, uint64_t now)
+/* The first free slot: a serving one if any, else a refusing one; SLOTS if none. */
+static size_t free_slot(void)
 {
-    int fd, one = 1;
-    size_t i;
+    size_t i = 0;
+    while (i < SLOTS && clients[i].phase != FREE)
+        i++;
+    return i;
+}
 
-    while ((fd = accept(listener, NULL, NULL)) >= 0) {
-        for (i = 0; i < MAX_CONNS && clients[i].phase != FREE; i++)
-            ;
-        if (i == MAX_CONNS || fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
-            close(fd); /* table full */
+/* Accepts while a slot is free. A serving slot starts the handshake; a
+ * refusing slot sends the 503 and closes (CLOSING: our FIN after it, then
+ * the peer's, bounded by LINGER_MS). */
+static void accept_all(sock_t listener, uint64_t now)
+{
+    struct client *c;
+    size_t i;
+    sock_t fd;
+
+    while ((i = free_slot()) < SLOTS && (fd = accept(listener, NULL, NULL)) != SOCK_INVALID) {
+        if (sock_set_nonblocking(fd) != 0) {
+            sock_close(fd);
             continue;
         }
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        clients[i].phase = HANDSHAKE;
-        clients[i].fd = fd;
-        clients[i].eof = clients[i].shut = clients[i].blocked = 0;
-        clients[i].deadline = now + TIMEOUT_MS;
-        clients[i].p.conn = NULL;
-        clients[i].p.rx.start = clients[i].p.rx.end = 0;
-        clients[i].p.tx.start = clients[i].p.tx.end = 0;
+        sock_set_nodelay(fd);
+        c = &clients[i];
+        c->phase = HANDSHAKE;
+        c->fd = fd;
+        c->eof = c->shut = c->blocked = 0;
+        c->deadline = now + TIMEOUT_MS;
+        c->p.conn = NULL;
+        c->p.rx.start = c->p.rx.end = 0;
+        c->p.tx.start = c->p.tx.end = 0;
+        if (i >= MAX_CONNS) {
+            fprintf(stderr, "echo_server: slot %u: at capacity (%u connections): 503\n",
+                    (unsigned)i, (unsigned)MAX_CONNS);
+            buf_put(&c->p.tx, busy_answer, busy_len);
+            start_closing(c, now);
+            service(c, 0, now);
+        }
     }
+}
+
+/* The answer at capacity: 503 with Retry-After (RFC 9110 §15.6.4, §10.2.3),
+ * Connection: close, no body. */
+static int write_busy_answer(void)
+{
+    struct wsf_http_header retry;
+
+    memset(&retry, 0, sizeof retry);
+    retry.name = "Retry-After";
+    retry.name_len = (uint32_t)strlen(retry.name);
+    retry.value = RETRY_AFTER;
+    retry.value_len = (uint32_t)strlen(retry.value);
+    return wsf_handshake_write_status(503, &retry, 1, busy_answer, sizeof busy_answer,
+                                      &busy_len) == WSF_OK ? 0 : -1;
 }
 
 /* Allocates every slot's buffers and wsf_conn storage once, at start-up. */
@@ -288,7 +328,6 @@ static int setup_table(void)
     static struct wsf_config cfg;
     size_t align = wsf_conn_align(), stride, i;
     uint8_t *bufs, *conns;
-    void *mem;
 
     /* The defaults cover Autobahn 1-10: 16 MiB frames (9.1.6), 64 MiB
      * messages, 131 072 fragments (9.3 and 9.4 send 65 536). */
@@ -297,72 +336,34 @@ static int setup_table(void)
     cfg.keepalive_timeout_ms = KEEPALIVE_MS;
     config = &cfg;
     stride = (wsf_conn_size() + align - 1) / align * align;
-    if (posix_memalign(&mem, align < sizeof(void *) ? sizeof(void *) : align, MAX_CONNS * stride))
+    conns = aligned_block(MAX_CONNS * stride, align);
+    bufs = malloc((size_t)MAX_CONNS * (RX_CAP + TX_CAP) + (size_t)MAX_REFUSING * 2 * REFUSAL_CAP);
+    if (!conns || !bufs || write_busy_answer() < 0)
         return -1;
-    conns = mem;
-    bufs = malloc((size_t)MAX_CONNS * (RX_CAP + TX_CAP));
-    if (!bufs)
-        return -1;
-    for (i = 0; i < MAX_CONNS; i++) {
+    for (i = 0; i < SLOTS; i++) {
+        size_t rx_cap = i < MAX_CONNS ? RX_CAP : REFUSAL_CAP;
+        size_t tx_cap = i < MAX_CONNS ? TX_CAP : REFUSAL_CAP;
         clients[i].phase = FREE;
-        clients[i].storage = conns + i * stride;
+        clients[i].storage = i < MAX_CONNS ? conns + i * stride : NULL;
         clients[i].p.echo = 1;
-        clients[i].p.rx.data = bufs + i * (RX_CAP + TX_CAP);
-        clients[i].p.rx.cap = RX_CAP;
-        clients[i].p.tx.data = clients[i].p.rx.data + RX_CAP;
-        clients[i].p.tx.cap = TX_CAP;
+        clients[i].p.rx.data = bufs;
+        clients[i].p.rx.cap = rx_cap;
+        clients[i].p.tx.data = bufs + rx_cap;
+        clients[i].p.tx.cap = tx_cap;
+        bufs += rx_cap + tx_cap;
     }
     return 0;
 }
 
-/* Listens on HOST:PORT; prints the address (PORT 0 picks a free one). */
-static int listen_on(const char *addr)
-{
-    char host[256], port[16], shown[64];
-    const char *colon = strrchr(addr, ':');
-    struct addrinfo hints, *ai;
-    struct sockaddr_storage ss;
-    socklen_t ss_len = sizeof ss;
-    int fd, one = 1;
-
-    if (!colon || (size_t)(colon - addr) >= sizeof host || strlen(colon + 1) >= sizeof port)
-        return -1;
-    memcpy(host, addr, (size_t)(colon - addr));
-    host[colon - addr] = '\0';
-    strcpy(port, colon + 1);
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    if (getaddrinfo(host, port, &hints, &ai) != 0)
-        return -1;
-    fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-        bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 128) < 0 ||
-        fcntl(fd, F_SETFL, O_NONBLOCK) < 0 ||
-        getsockname(fd, (struct sockaddr *)&ss, &ss_len) < 0 ||
-        getnameinfo((struct sockaddr *)&ss, ss_len, host, sizeof host, port, sizeof port,
-                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-        freeaddrinfo(ai);
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    freeaddrinfo(ai);
-    snprintf(shown, sizeof shown, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
-    printf("echo_server: listening on %s (libwsframe %s)\nopen http://%s/\n", shown,
-           WSF_VERSION_STRING, shown);
-    fflush(stdout);
-    return fd;
-}
-
 int main(int argc, char **argv)
 {
-    static struct pollfd fds[1 + MAX_CONNS];
-    static size_t slot[1 + MAX_CONNS];
+    static struct pollfd fds[1 + SLOTS];
+    static size_t slot[1 + SLOTS];
     struct wsf_str version = wsf_version();
-    int listener;
-    size_t i, nfds;
+    char shown[300], err[160];
+    sock_t listener;
+    size_t i, nfds, first;
+    int listening;
     uint64_t now;
 
     if (argc != 2) {
@@ -375,35 +376,44 @@ int main(int argc, char **argv)
                 (int)version.len, version.ptr);
         return 1;
     }
-    signal(SIGPIPE, SIG_IGN);
-    if (setup_table() < 0) {
-        fprintf(stderr, "echo_server: out of memory\n");
+    if (net_init() < 0 || setup_table() < 0) {
+        fprintf(stderr, "echo_server: cannot start (sockets or memory)\n");
         return 1;
     }
-    listener = listen_on(argv[1]);
-    if (listener < 0) {
-        fprintf(stderr, "echo_server: cannot listen on %s: %s\n", argv[1], strerror(errno));
+    listener = net_listen(argv[1], shown, sizeof shown);
+    if (listener == SOCK_INVALID) {
+        fprintf(stderr, "echo_server: cannot listen on %s: %s\n", argv[1], net_error(err, sizeof err));
         return 1;
     }
+    printf("echo_server: listening on %s (libwsframe %s)\nopen http://%s/\n", shown,
+           WSF_VERSION_STRING, shown);
+    fflush(stdout);
     for (;;) {
-        fds[0].fd = listener;
-        fds[0].events = POLLIN;
-        nfds = 1;
-        for (i = 0; i < MAX_CONNS; i++) {
+        /* With every slot taken the listener is left out: connections wait
+         * in the backlog instead of being accepted and closed unanswered. */
+        listening = free_slot() < SLOTS;
+        nfds = 0;
+        if (listening) {
+            fds[0].fd = listener;
+            fds[0].events = POLLIN;
+            nfds = 1;
+        }
+        first = nfds;
+        for (i = 0; i < SLOTS; i++) {
             if (clients[i].phase == FREE)
                 continue;
             fds[nfds].fd = clients[i].fd;
             fds[nfds].events = wanted_events(&clients[i]);
             slot[nfds++] = i;
         }
-        if (poll(fds, nfds, 500) < 0 && errno != EINTR) {
-            perror("echo_server: poll");
+        if (net_poll(fds, nfds, 500) < 0) {
+            fprintf(stderr, "echo_server: poll: %s\n", net_error(err, sizeof err));
             return 1;
         }
         now = now_ms();
-        if (fds[0].revents & POLLIN)
+        if (listening && (fds[0].revents & POLLIN))
             accept_all(listener, now);
-        for (i = 1; i < nfds; i++) {
+        for (i = first; i < nfds; i++) {
             struct client *c = &clients[slot[i]];
             if (fds[i].revents)
                 service(c, fds[i].revents, now);

@@ -6,15 +6,17 @@
 #
 # Steps:
 #   build            ffi/windows/build.sh: the DLLs, import and static libraries, .def files
-#   win7-imports     every shipped DLL and example .exe imports only functions listed in
-#                    tests/windows/win7-imports.txt (Windows 7 SP1); Wine cannot show this
-#   win7-control     the same check rejects a default `std` cdylib (ProcessPrng, WaitOnAddress)
+#   wine-prefix      a fresh Wine prefix with a persistent wineserver
 #   c-build          the C99 and C++17 suite (tests/c) built with mingw (-Werror), linked once to
 #                    wsframe.dll (import library) and once to the static library
 #   c-dll, c-static  the four programs under Wine
-#   examples-build   ffi/examples for Windows (Winsock): echo_server.exe, echo_client.exe
-#   capacity         300 concurrent clients against echo_server.exe (capacity 256): each gets a
-#                    101 or a 503 with Retry-After, none is closed without an answer
+#   examples-build   ffi/examples for Windows (Winsock, linked to wsframe.dll):
+#                    echo_server.exe, echo_client.exe
+#   win7-imports     every shipped DLL and example .exe imports only functions listed in
+#                    tests/windows/win7-imports.txt (Windows 7 SP1); Wine cannot show this
+#   win7-control     the same check rejects a default `std` cdylib (ProcessPrng, WaitOnAddress)
+#   capacity         300 concurrent clients against `wine echo_server.exe` (capacity 256): each
+#                    gets a 101 or a 503 with Retry-After, none is closed without an answer
 #   autobahn-server  Autobahn 1-10, wstest against `wine echo_server.exe`
 #   autobahn-client  Autobahn 1-10, `wine echo_client.exe` against wstest
 #
@@ -80,7 +82,9 @@ install() {
             apt-get install -y -qq --no-install-recommends "${missing[@]}" || return 1
     fi
     grep -qx x86_64-pc-windows-gnu <<<"$(rustup target list --installed)" ||
-        rustup target add x86_64-pc-windows-gnu
+        rustup target add x86_64-pc-windows-gnu || return 1
+    # wstest for the Autobahn steps (a no-op when installed).
+    bash tests/autobahn/install.sh
 }
 
 # ---- Wine ---------------------------------------------------------------------
@@ -114,11 +118,11 @@ trap wine_down EXIT
 
 build() { bash ffi/windows/build.sh; }
 
-# The shipped binaries: every DLL build.sh made, and the examples once built.
+EXAMPLES="$ROOT/ffi/examples/build/windows"
+
+# The shipped binaries: every DLL build.sh made, then the examples.
 shipped() {
-    ls "$DIST"/*.dll
-    ls "$OUT"/examples/*.exe 2>/dev/null
-    return 0
+    ls "$DIST"/*.dll "$EXAMPLES"/*.exe
 }
 
 win7_imports() {
@@ -189,6 +193,26 @@ run_suite() {
     return $rc
 }
 
+examples_build() {
+    make -C ffi/examples windows && ls -l "$EXAMPLES"
+}
+
+capacity() {
+    timeout 120 python3 ffi/examples/capacity_test.py -- wine "$EXAMPLES/echo_server.exe"
+}
+
+# autobahn MODE: tests/autobahn/run.sh against the Windows example under Wine (it runs the
+# program in its own process group and ends that group; the prefix's helpers end with it).
+autobahn() {
+    if [[ $1 == server ]]; then
+        WSF_ECHO_SERVER_CMD="wine $EXAMPLES/echo_server.exe" WSF_AUTOBAHN_AGENT=wsframe-c-windows \
+            WSF_AUTOBAHN_LABEL=windows-server bash tests/autobahn/run.sh server
+    else
+        WSF_ECHO_CLIENT_CMD="wine $EXAMPLES/echo_client.exe" WSF_AUTOBAHN_AGENT=wsframe-c-windows \
+            WSF_AUTOBAHN_LABEL=windows-client bash tests/autobahn/run.sh client
+    fi
+}
+
 # ---- driver -----------------------------------------------------------------
 
 if [[ "${1:-}" == "--install" ]]; then
@@ -204,8 +228,12 @@ step wine-prefix wine_up
 step c-build c_build
 step c-dll run_suite "$OUT/c-dll" dll
 step c-static run_suite "$OUT/c-static" static
+step examples-build examples_build
 step win7-imports win7_imports
 step win7-control win7_control
+step capacity capacity
+step autobahn-server autobahn server
+step autobahn-client autobahn client
 wine_down
 
 if ((failed)); then
