@@ -58,55 +58,32 @@ unsafe extern "C" {
 /// The global allocator: the process heap (`GetProcessHeap`), which C
 /// callers share, so a leak shows up in their usual tools.
 ///
-/// Blocks aligned beyond [`HEAP_ALIGN`] are over-allocated by `align` bytes;
-/// the heap's own pointer is kept in the word just below the aligned block.
+/// `HeapAlloc` aligns every block to [`HEAP_ALIGN`]; nothing this crate
+/// allocates needs more (`wsf_conn_new` boxes a connection, whose alignment
+/// `wsf_conn_align` reports). A stricter layout gets NULL, which
+/// `wsf_conn_new` reports as `WSF_ALLOC_FAILED` — and the C suite under
+/// Wine, which calls it, would fail — rather than a misaligned block.
 struct ProcessHeap;
 
-// SAFETY: `alloc` returns NULL or a block of at least `layout.size()` bytes
-// aligned to `layout.align()` that no other live allocation overlaps (it is
-// carved from a fresh `HeapAlloc` block); `dealloc` frees exactly the block
-// `alloc` obtained for the same layout. The process heap is serialized
-// (no `HEAP_NO_SERIALIZE`), so both may be called from any thread.
+// SAFETY: `alloc` returns NULL or a fresh `HeapAlloc` block of at least
+// `layout.size()` bytes, aligned to HEAP_ALIGN >= `layout.align()`; `dealloc`
+// gets back only such blocks (GlobalAlloc's contract) and frees each once.
+// The process heap is serialized (no `HEAP_NO_SERIALIZE`), so both may be
+// called from any thread.
 unsafe impl GlobalAlloc for ProcessHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if layout.align() <= HEAP_ALIGN {
-            // SAFETY: plain heap calls; a NULL result is passed on.
-            return unsafe { HeapAlloc(GetProcessHeap(), 0, layout.size()) }.cast();
-        }
-        let Some(bytes) = layout.size().checked_add(layout.align()) else {
+        if layout.align() > HEAP_ALIGN {
             return core::ptr::null_mut();
-        };
-        // SAFETY: plain heap call; NULL is checked below.
-        let raw = unsafe { HeapAlloc(GetProcessHeap(), 0, bytes) }.cast::<u8>();
-        if raw.is_null() {
-            return raw;
         }
-        // `raw` is HEAP_ALIGN-aligned and align > HEAP_ALIGN, so the offset
-        // is in HEAP_ALIGN..=align: room for the pointer word below the
-        // block, and offset + size <= bytes.
-        let offset = layout.align() - (raw as usize & (layout.align() - 1));
-        // SAFETY: `offset <= align`, so `raw + offset` and the word below it
-        // lie inside the `bytes`-long block; that word is pointer-aligned
-        // because the block is.
-        unsafe {
-            let block = raw.add(offset);
-            block.cast::<*mut u8>().sub(1).write(raw);
-            block
-        }
+        // SAFETY: plain heap calls; a NULL result is passed on.
+        unsafe { HeapAlloc(GetProcessHeap(), 0, layout.size()) }.cast()
     }
 
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        let raw = if layout.align() <= HEAP_ALIGN {
-            ptr
-        } else {
-            // SAFETY: `alloc` stored the heap's pointer in the word below
-            // every over-aligned block it returned, and `ptr` is one.
-            unsafe { ptr.cast::<*mut u8>().sub(1).read() }
-        };
-        // SAFETY: `raw` came from `HeapAlloc` on the process heap and is
-        // freed once (GlobalAlloc's contract). Nothing can be done if
-        // HeapFree fails: its result is ignored.
-        unsafe { HeapFree(GetProcessHeap(), 0, raw.cast()) };
+    unsafe fn dealloc(&self, ptr: *mut u8, _: Layout) {
+        // SAFETY: `ptr` came from `HeapAlloc` on the process heap (`alloc`)
+        // and is freed once. Nothing can be done if HeapFree fails: its
+        // result is ignored.
+        unsafe { HeapFree(GetProcessHeap(), 0, ptr.cast()) };
     }
 }
 

@@ -194,7 +194,9 @@ run_suite() {
 }
 
 examples_build() {
-    make -C ffi/examples windows && ls -l "$EXAMPLES"
+    make -C ffi/examples windows || return 1
+    ls -l "$EXAMPLES"
+    echo "built $(cd "$EXAMPLES" && echo *.exe) beside wsframe.dll"
 }
 
 capacity() {
