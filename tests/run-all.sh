@@ -126,8 +126,10 @@ step_c_examples() {
         WSF_AUTOBAHN_LABEL=c-server bash tests/autobahn/run.sh server
     run env WSF_ECHO_CLIENT_CMD="$root/ffi/examples/build/echo_client" WSF_AUTOBAHN_AGENT=wsframe-c \
         WSF_AUTOBAHN_LABEL=c-client bash tests/autobahn/run.sh client
-    # 300 concurrent clients, capacity 256: each gets a 101 or a 503 with Retry-After (~2 s).
-    run python3 ffi/examples/capacity_test.py -- "$root/ffi/examples/build/echo_server"
+    # 300 concurrent clients, capacity 256: each gets a 101 or a 503 with Retry-After; then GET /
+    # returns the page (~2 s).
+    run python3 ffi/examples/capacity_test.py --page ffi/examples/index.html -- \
+        "$root/ffi/examples/build/echo_server"
 }
 
 # --- browser: headless Debian Chromium against the C echo server's page ------------------------

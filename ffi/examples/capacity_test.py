@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The echo server at capacity: every client gets an answer, none is closed without a word.
 
-    capacity_test.py [--clients N] [--capacity C] [--timeout S] -- SERVER_CMD...
+    capacity_test.py [--clients N] [--capacity C] [--timeout S] [--page FILE] -- SERVER_CMD...
 
 Starts SERVER_CMD with "127.0.0.1:0" appended (e.g. `ffi/examples/build/echo_server`, or
 `wine .../echo_server.exe`), reads the port from its "listening on 127.0.0.1:PORT" line, then
@@ -10,7 +10,8 @@ connection open. Each must be answered with either a valid 101 (Sec-WebSocket-Ac
 or a 503 with a Retry-After header; a connection closed or reset before a complete response
 head, or not answered within the time limit, fails. Exactly C (default 256, the server's
 MAX_CONNS) must get the 101: the clients hold on, so the rest are over capacity. Then all close,
-and one more client must get a 101 again (the slots came back).
+and one more client must get a 101 again (the slots came back). With --page, a plain GET / must
+then return FILE (the browser page) with 200.
 
 Bounded: everything within --timeout seconds (default 60); the server is stopped by its PID.
 Prints the tally and ends with `N passed, M failed` (one per client, plus the last client).
@@ -112,7 +113,8 @@ class Client:
         return False
 
     def events(self):
-        return selectors.EVENT_READ | (selectors.EVENT_WRITE if self.sent < len(self.request) else 0)
+        writing = self.sent < len(self.request)
+        return selectors.EVENT_READ | (selectors.EVENT_WRITE if writing else 0)
 
 
 def run_clients(port, n, deadline):
@@ -135,11 +137,27 @@ def run_clients(port, n, deadline):
     return clients, sel
 
 
+def fetch_page(port, deadline):
+    """GET / over a blocking socket: (status line, body)."""
+    timeout = max(1, deadline - time.monotonic())
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0].decode("latin-1"), body
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--clients", type=int, default=300)
     ap.add_argument("--capacity", type=int, default=256)
     ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--page", help="the page GET / must return")
     ap.add_argument("cmd", nargs="+")
     args = ap.parse_args()
     start = time.monotonic()
@@ -180,6 +198,12 @@ def main():
             passed += 1
         else:
             failed += 1
+        if args.page:
+            status, body = fetch_page(port, deadline)
+            same = status == "HTTP/1.1 200 OK" and body == open(args.page, "rb").read()
+            print("capacity: GET / -> %s, %d bytes%s" % (status, len(body),
+                                                         "" if same else " (NOT the page)"))
+            passed, failed = (passed + 1, failed) if same else (passed, failed + 1)
     finally:
         stop(proc)
     if failed:

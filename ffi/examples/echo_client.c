@@ -1,6 +1,7 @@
 /*
  * echo_client.c: a WebSocket client on libwsframe and blocking sockets
- * (POSIX or Winsock, the same source; see platform.h) that drives the Autobahn Testsuite's fuzzingserver
+ * (POSIX or Winsock, the same source; see platform.h) that drives the
+ * Autobahn Testsuite's fuzzingserver
  * (tests/autobahn/run.sh client): it asks for the number of cases, runs
  * each one by echoing everything the server sends, then asks the server
  * to write its reports.

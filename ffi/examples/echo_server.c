@@ -8,10 +8,11 @@
  * One thread, non-blocking sockets, poll() (WSAPoll on Windows). Every
  * connection lives in a fixed table slot with its own receive and send
  * buffers and its wsf_conn in caller storage (wsf_conn_size /
- * wsf_conn_align / wsf_conn_init): no allocation after start-up. Valid WebSocket handshakes are accepted with
- * no subprotocol and no extension (a permessage-deflate offer is declined
- * by not answering it); each piece of data is echoed as it arrives, so a
- * 16 MiB message streams through a 16 KiB buffer. A plain GET / gets a
+ * wsf_conn_align / wsf_conn_init): no allocation after start-up. Valid
+ * WebSocket handshakes are accepted with no subprotocol and no extension
+ * (a permessage-deflate offer is declined by not answering it); each piece
+ * of data is echoed as it arrives, so a 16 MiB message streams through a
+ * 16 KiB buffer. A plain GET / gets a
  * page that opens a WebSocket back to this server; other requests get the
  * library's HTTP refusal (400, 405, 426, 431) or 404.
  *
@@ -175,8 +176,9 @@ static void run_pump(struct client *c, uint64_t now)
     } else if (r == PUMP_FINISHED) {
         err = wsf_conn_error(c->p.conn);
         if (err != WSF_OK)
-            fprintf(stderr, "echo_server: slot %u: failed with Close %u: %s\n", (unsigned)(c - clients),
-                    (unsigned)wsf_status_close_code(err), status_text(err, text, sizeof text));
+            fprintf(stderr, "echo_server: slot %u: failed with Close %u: %s\n",
+                    (unsigned)(c - clients), (unsigned)wsf_status_close_code(err),
+                    status_text(err, text, sizeof text));
         start_closing(c, now);
     } else if (r == PUMP_NEED_INPUT && c->eof) {
         drop(c); /* TCP closed without a closing handshake */
@@ -239,6 +241,11 @@ static void service(struct client *c, short revents, uint64_t now)
     if (c->phase == HANDSHAKE)
         handshake(c, now);
     if (c->phase == OPEN)
+        run_pump(c, now);
+    /* A pump that stopped for room in tx goes on as soon as tx drains: no
+     * event would wake it (it does not read while blocked, and the peer may
+     * be waiting for the echo of bytes already in rx). */
+    while (c->phase == OPEN && c->blocked && sock_flush(c->fd, &c->p.tx) == 0)
         run_pump(c, now);
     if (c->phase == FREE)
         return;
@@ -355,6 +362,29 @@ static int setup_table(void)
     return 0;
 }
 
+/* What to wait for: the listener first while a slot is free (otherwise it
+ * is left out, so connections wait in the backlog instead of being
+ * accepted and closed unanswered), then every busy slot; slot[k] is the
+ * table index of fds[k]. Returns the number of entries. */
+static size_t poll_set(sock_t listener, int listening, struct pollfd *fds, size_t *slot)
+{
+    size_t i, n = 0;
+
+    if (listening) {
+        fds[0].fd = listener;
+        fds[0].events = POLLIN;
+        n = 1;
+    }
+    for (i = 0; i < SLOTS; i++) {
+        if (clients[i].phase == FREE)
+            continue;
+        fds[n].fd = clients[i].fd;
+        fds[n].events = wanted_events(&clients[i]);
+        slot[n++] = i;
+    }
+    return n;
+}
+
 int main(int argc, char **argv)
 {
     static struct pollfd fds[1 + SLOTS];
@@ -362,7 +392,7 @@ int main(int argc, char **argv)
     struct wsf_str version = wsf_version();
     char shown[300], err[160];
     sock_t listener;
-    size_t i, nfds, first;
+    size_t i, nfds;
     int listening;
     uint64_t now;
 
@@ -382,30 +412,16 @@ int main(int argc, char **argv)
     }
     listener = net_listen(argv[1], shown, sizeof shown);
     if (listener == SOCK_INVALID) {
-        fprintf(stderr, "echo_server: cannot listen on %s: %s\n", argv[1], net_error(err, sizeof err));
+        fprintf(stderr, "echo_server: cannot listen on %s: %s\n", argv[1],
+                net_error(err, sizeof err));
         return 1;
     }
     printf("echo_server: listening on %s (libwsframe %s)\nopen http://%s/\n", shown,
            WSF_VERSION_STRING, shown);
     fflush(stdout);
     for (;;) {
-        /* With every slot taken the listener is left out: connections wait
-         * in the backlog instead of being accepted and closed unanswered. */
         listening = free_slot() < SLOTS;
-        nfds = 0;
-        if (listening) {
-            fds[0].fd = listener;
-            fds[0].events = POLLIN;
-            nfds = 1;
-        }
-        first = nfds;
-        for (i = 0; i < SLOTS; i++) {
-            if (clients[i].phase == FREE)
-                continue;
-            fds[nfds].fd = clients[i].fd;
-            fds[nfds].events = wanted_events(&clients[i]);
-            slot[nfds++] = i;
-        }
+        nfds = poll_set(listener, listening, fds, slot);
         if (net_poll(fds, nfds, 500) < 0) {
             fprintf(stderr, "echo_server: poll: %s\n", net_error(err, sizeof err));
             return 1;
@@ -413,7 +429,7 @@ int main(int argc, char **argv)
         now = now_ms();
         if (listening && (fds[0].revents & POLLIN))
             accept_all(listener, now);
-        for (i = first; i < nfds; i++) {
+        for (i = listening ? 1 : 0; i < nfds; i++) {
             struct client *c = &clients[slot[i]];
             if (fds[i].revents)
                 service(c, fds[i].revents, now);

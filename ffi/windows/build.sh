@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Windows libraries (x86_64-pc-windows-gnu, Debian's mingw-w64) into target/windows/dist/:
+# Builds the Windows libraries (x86_64-pc-windows-gnu, Debian's mingw-w64) into
+# target/windows/dist/:
 #
 #   bash ffi/windows/build.sh
 #
@@ -60,7 +61,10 @@ print(next(t["name"] for t in package["targets"] if "staticlib" in t["kind"] or 
 
     def="$DIST/$name.def"
     names=$(exports "$header" "$regex")
-    [[ -n "$names" ]] || { echo "build.sh: no function matching '$regex' in $header" >&2; return 1; }
+    if [[ -z "$names" ]]; then
+        echo "build.sh: no function matching '$regex' in $header" >&2
+        return 1
+    fi
     { echo "LIBRARY $name.dll"; echo "EXPORTS"; sed 's/^/    /' <<<"$names"; } >"$def"
 
     cp "$static" "$DIST/lib$name.a"
@@ -74,7 +78,10 @@ print(next(t["name"] for t in package["targets"] if "staticlib" in t["kind"] or 
         "lib$name.a $(stat -c %s "$DIST/lib$name.a") B"
 }
 
-command -v "$CC" >/dev/null || { echo "build.sh: $CC not found (apt-get install gcc-mingw-w64-x86-64-win32)" >&2; exit 1; }
+if ! command -v "$CC" >/dev/null; then
+    echo "build.sh: $CC not found (apt-get install gcc-mingw-w64-x86-64-win32)" >&2
+    exit 1
+fi
 mkdir -p "$DIST"
 for entry in "${LIBS[@]}"; do
     read -r -a fields <<<"$entry"

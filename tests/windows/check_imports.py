@@ -51,8 +51,7 @@ def imports(path):
         m = re.match(r"\s*[0-9a-f]+\s+\d+\s+([A-Za-z_][\w@?$]*)\s*$", line)
         if m:
             pairs.append((dll, m.group(1)))
-        elif re.match(r"\s*[0-9a-f]+\s+[0-9a-f]+\s+[0-9a-f]+\s+[0-9a-f]+\s+[0-9a-f]+\s+[0-9a-f]+\s*$",
-                      line):
+        elif re.fullmatch(r"\s*([0-9a-f]+\s+){5}[0-9a-f]+\s*", line):
             dll = None  # the next directory entry (or the all-zero terminator)
         else:
             unreadable.append("%s: %s" % (dll, line.strip()))

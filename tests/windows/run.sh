@@ -16,7 +16,8 @@
 #                    tests/windows/win7-imports.txt (Windows 7 SP1); Wine cannot show this
 #   win7-control     the same check rejects a default `std` cdylib (ProcessPrng, WaitOnAddress)
 #   capacity         300 concurrent clients against `wine echo_server.exe` (capacity 256): each
-#                    gets a 101 or a 503 with Retry-After, none is closed without an answer
+#                    gets a 101 or a 503 with Retry-After, none is closed without an answer;
+#                    then GET / returns the browser page
 #   autobahn-server  Autobahn 1-10, wstest against `wine echo_server.exe`
 #   autobahn-client  Autobahn 1-10, `wine echo_client.exe` against wstest
 #
@@ -40,6 +41,8 @@ APT_PACKAGES=(wine wine64 gcc-mingw-w64-x86-64-win32 g++-mingw-w64-x86-64-win32)
 passed=0
 failed=0
 failures=()
+# A count line, as tests/run-all.sh's total_count reads them.
+COUNT_LINE='^\s*([A-Za-z0-9_]+: )?[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?\s*$'
 
 # step NAME COMMAND...: runs a step, logs its output to $OUT/logs/NAME.log; repeats the log's
 # count lines (`[LABEL: ]N passed, M failed`) so that tests/run-all.sh can sum them.
@@ -65,7 +68,7 @@ step() {
         else
             echo "$line"
         fi
-    done < <(grep -E '^\s*([A-Za-z0-9_]+: )?[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?\s*$' "$log")
+    done < <(grep -E "$COUNT_LINE" "$log")
 }
 
 # ---- installs (idempotent) ---------------------------------------------------
@@ -155,8 +158,9 @@ build_suite() {
     mkdir -p "$dir" &&
         "$CC" -std=c99 "${WARN[@]}" -DWSF_ALLOC -Iinclude -I"$TESTS" "${SUITE[@]}" \
             "$TESTS/main_c99.c" -o "$dir/test_c99.exe" "$lib" &&
-        "$CXX" -std=c++17 "${WARN[@]}" -DWSF_ALLOC -Iinclude -I"$TESTS" -x c++ "${SUITE[@]}" -x none \
-            "$TESTS/main_cpp17.cpp" -o "$dir/test_cpp17.exe" "$lib" -static-libgcc -static-libstdc++
+        "$CXX" -std=c++17 "${WARN[@]}" -DWSF_ALLOC -Iinclude -I"$TESTS" -x c++ "${SUITE[@]}" \
+            -x none "$TESTS/main_cpp17.cpp" -o "$dir/test_cpp17.exe" "$lib" \
+            -static-libgcc -static-libstdc++
 }
 
 # imports_of EXE: the DLL names it imports, lower-case.
@@ -187,8 +191,8 @@ run_suite() {
         (cd "$dir" && timeout 120 wine "$prog.exe" >"$out" 2>&1) || rc=1
         tr -d '\r' <"$out"
         tr -d '\r' <"$out" | sed 's/^c++/cpp/' |
-            sed -n 's/^\([a-z0-9]*\): \([0-9]*\) checks passed, \([0-9]*\) failed.*/windows_'"$label"'_\1: \2 passed, \3 failed/p' |
-            grep . || rc=1
+            sed -nE 's/^([a-z0-9]+): ([0-9]+) checks passed, ([0-9]+) failed.*/\1: \2 passed, \3 failed/p' |
+            sed "s/^/windows_${label}_/" | grep . || rc=1
     done
     return $rc
 }
@@ -200,7 +204,8 @@ examples_build() {
 }
 
 capacity() {
-    timeout 120 python3 ffi/examples/capacity_test.py -- wine "$EXAMPLES/echo_server.exe"
+    timeout 120 python3 ffi/examples/capacity_test.py --page ffi/examples/index.html -- \
+        wine "$EXAMPLES/echo_server.exe"
 }
 
 # autobahn MODE: tests/autobahn/run.sh against the Windows example under Wine (it runs the
