@@ -6,7 +6,7 @@
 #
 # Steps:
 #   build            ffi/windows/build.sh: the DLLs, import and static libraries, .def files
-#   wine-prefix      a fresh Wine prefix with a persistent wineserver
+#   wine-prefix      a fresh Wine prefix and its wineserver
 #   c-build          the C99 and C++17 suite (tests/c) built with mingw (-Werror), linked once to
 #                    wsframe.dll (import library) and once to the static library
 #   c-dll, c-static  the four programs under Wine
@@ -97,12 +97,13 @@ export WINEDEBUG=-all
 # No Mono or Gecko install prompts when the prefix is created.
 export WINEDLLOVERRIDES="mscoree,mshtml="
 
-# A fresh prefix and a wineserver that stays up for the whole run (-p: persistent). Output goes
-# to files: Wine's helper processes inherit descriptors, and a pipe would stay open after them.
+# A fresh prefix and a wineserver kept up between the programs (-p60: until 60 s after the last
+# one, so it cannot outlive an interrupted run for long). Output goes to files: Wine's helper
+# processes inherit descriptors, and a pipe would stay open after them.
 wine_up() {
     wine_down
     mkdir -p "$WINEPREFIX" &&
-        wineserver -p >"$OUT/logs/wineserver.log" 2>&1 </dev/null &&
+        wineserver -p60 >"$OUT/logs/wineserver.log" 2>&1 </dev/null &&
         timeout 120 wine cmd /c ver >"$OUT/logs/wine-prefix.log" 2>&1 </dev/null &&
         echo "prefix $WINEPREFIX: $(tr -d '\r' <"$OUT/logs/wine-prefix.log" | grep -m1 .)"
 }
@@ -111,11 +112,13 @@ wine_up() {
 wine_down() {
     if [[ -d "$WINEPREFIX" ]]; then
         wineserver -k >/dev/null 2>&1 </dev/null
-        wineserver -w >/dev/null 2>&1 </dev/null
+        timeout 30 wineserver -w >/dev/null 2>&1 </dev/null
         rm -rf "$WINEPREFIX"
     fi
 }
 trap wine_down EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # ---- steps ------------------------------------------------------------------
 
