@@ -203,7 +203,8 @@ step_wasm() {
 # --- windows: libwsframe as a Windows DLL, the C suite and the Winsock examples under Wine -------
 # (tests/windows/run.sh): the build (ffi/windows/build.sh), the Windows 7 import allowlist, the C99
 # and C++17 suite against the DLL and the static library, the 503 capacity answer, Autobahn 1-10
-# in both roles. ~3 min (wine prefix ~15 s, Autobahn ~80 s + ~50 s).
+# in both roles. 3-4 min (measured 165-235 s on a loaded 2-core machine; Autobahn 80-130 s as
+# server, 40-55 s as client).
 install_windows() {
     run bash tests/windows/run.sh --install
 }
