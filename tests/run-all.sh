@@ -203,8 +203,8 @@ step_wasm() {
 # --- windows: libwsframe as a Windows DLL, the C suite and the Winsock examples under Wine -------
 # (tests/windows/run.sh): the build (ffi/windows/build.sh), the Windows 7 import allowlist, the C99
 # and C++17 suite against the DLL and the static library, the 503 capacity answer, Autobahn 1-10
-# in both roles. 3-4 min (measured 165-235 s on a loaded 2-core machine; Autobahn 80-130 s as
-# server, 40-55 s as client).
+# in both roles, Wine's WinHTTP client (tests/winhttp). 3-4 min (measured 203 s on a loaded 2-core
+# machine; Autobahn 80-130 s as server, 40-55 s as client, WinHTTP ~20 s).
 install_windows() {
     run bash tests/windows/run.sh --install
 }

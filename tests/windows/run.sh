@@ -20,6 +20,9 @@
 #                    then GET / returns the browser page
 #   autobahn-server  Autobahn 1-10, wstest against `wine echo_server.exe`
 #   autobahn-client  Autobahn 1-10, `wine echo_client.exe` against wstest
+#   winhttp          tests/winhttp/run.sh: Wine's own WinHTTP WebSocket client against
+#                    `wine echo_server.exe`; the http.sys example linked to wsframe.dll's import
+#                    library, the IIS snippet compiled (its own prefix)
 #
 # Check counts are printed as `LABEL: N passed, M failed` lines (tests/run-all.sh sums them).
 # Wine runs in a temporary WINEPREFIX (target/windows/wineprefix) with its own wineserver,
@@ -223,6 +226,11 @@ autobahn() {
     fi
 }
 
+winhttp() {
+    WSF_WINHTTP_SERVER_CMD="wine $EXAMPLES/echo_server.exe" WSF_WINHTTP_LINK="$DIST/libwsframe.dll.a" \
+        bash tests/winhttp/run.sh
+}
+
 # ---- driver -----------------------------------------------------------------
 
 if [[ "${1:-}" == "--install" ]]; then
@@ -244,6 +252,7 @@ step win7-control win7_control
 step capacity capacity
 step autobahn-server autobahn server
 step autobahn-client autobahn client
+step winhttp winhttp
 wine_down
 
 if ((failed)); then
