@@ -10,10 +10,8 @@
 //! small and without panic paths (`tests/qemu/panic-check.sh` proves it at
 //! link time); the `sha1_smol` and `base64ct` crates are their test oracles.
 
+use super::WEBSOCKET_GUID;
 use super::sha1::{self, Sha1};
-
-/// The GUID appended to the key before hashing (RFC 6455 §1.3).
-pub const WEBSOCKET_GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 /// Length of a `Sec-WebSocket-Key` value: base64 of 16 bytes (§4.1).
 pub const KEY_LEN: usize = 24;

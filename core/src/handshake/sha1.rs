@@ -11,7 +11,7 @@
 //! is hashed (RFC 6455 §10.3 asks nothing of SHA-1 here but that both ends
 //! compute the same value), so it is not constant-time.
 
-use super::accept::WEBSOCKET_GUID;
+use super::WEBSOCKET_GUID;
 
 /// Bytes per block.
 const BLOCK: usize = 64;
