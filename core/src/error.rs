@@ -16,7 +16,7 @@
 //!
 //! [`Error`] is the union the connection methods return.
 
-use crate::close::CloseCode;
+use crate::close_code::CloseCode;
 
 /// A violation of RFC 6455 by the peer, detected after the handshake.
 ///

@@ -29,29 +29,35 @@ macro_rules! dead_arm {
     }};
 }
 
-pub mod close;
-pub mod config;
-pub mod connection;
-pub mod deflate;
-pub mod error;
-pub mod event;
-pub mod frame;
-pub mod handshake;
-pub mod keepalive;
+// Ground: the vocabulary every layer shares.
+mod close_code;
+mod config;
+mod error;
+mod role;
+// Kernels: the byte loops.
 pub mod mask;
-pub mod reassemble;
-pub mod role;
+pub mod utf8;
+// Frame: the wire format.
+pub mod close;
+pub mod frame;
+// Connection: THE state machine and what it reports.
+mod connection;
+mod event;
+// Helpers: opt-in, above the connection.
+pub mod deflate;
+mod keepalive;
+mod reassemble;
 #[cfg(any(test, feature = "testing"))]
 #[doc(hidden)]
 pub mod testing;
-pub mod utf8;
+// Handshake: beside the layers above the kernels.
+pub mod handshake;
 
-pub use close::{CloseCode, ClosePayload};
+pub use close_code::CloseCode;
 pub use config::{Config, HandshakeLimits};
 pub use connection::{Connection, MAX_PENDING_FRAME, MIN_RECV_BUFFER, State};
 pub use error::{Error, HandshakeError, ProtocolError, UsageError};
 pub use event::{DataKind, Event, Recv};
 pub use keepalive::{KeepAlive, KeepAliveAction};
-pub use mask::apply_mask;
 pub use reassemble::{Message, Reassembler};
 pub use role::Role;

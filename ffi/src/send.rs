@@ -322,7 +322,8 @@ pub unsafe extern "C" fn wsf_mask(
     guard(|| {
         // SAFETY: per this function's contract.
         let buf = unsafe { bytes_mut(buf, len) }?;
-        let next = wsframe::apply_mask(buf, crate::types::mask_key(mask_key), phase as usize % 4);
+        let next =
+            wsframe::mask::apply_mask(buf, crate::types::mask_key(mask_key), phase as usize % 4);
         // SAFETY: per this function's contract (NULL means "not wanted").
         if let Some(out) = unsafe { next_phase.as_mut() } {
             *out = (next % 4) as u32;

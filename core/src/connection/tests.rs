@@ -3,7 +3,8 @@
 //! at every split point and byte by byte gives the same events).
 
 use super::*;
-use crate::frame::{FrameHeader, encode};
+use crate::frame::{self, Decoded, FrameHeader, encode};
+use crate::mask::apply_mask;
 use std::vec::Vec;
 
 const KEY: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];
