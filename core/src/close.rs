@@ -1,4 +1,5 @@
-//! Close codes and the Close frame payload (RFC 6455 §5.5.1, §7.4).
+//! The Close frame payload (frame layer, RFC 6455 §5.5.1, §7.4): parsed
+//! here, written by the frame encoder (`frame::encode_close`).
 //!
 //! A Close payload is empty, or a 2-byte big-endian code followed by at most
 //! 123 bytes of UTF-8 reason. Codes 1005, 1006 and 1015 are reserved for

@@ -1,4 +1,5 @@
-//! Errors (all layers): what went wrong, and what the RFC says to answer.
+//! Errors (ground layer, returned by every layer): what went wrong, and
+//! what the RFC says to answer.
 //!
 //! Three kinds, kept apart because callers react to them differently:
 //!

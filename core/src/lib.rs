@@ -1,4 +1,24 @@
-#![doc = include_str!("../../README.md")]
+#![doc = include_str!("../README.md")]
+//! ## Layers
+//!
+//! Bottom up; each module's first doc line names its layer, and a module
+//! uses only its own layer and those below (no import circles):
+//!
+//! * **ground** — the words every layer shares: [`Role`], [`Config`] and
+//!   [`HandshakeLimits`], [`CloseCode`], the errors ([`Error`]).
+//! * **kernels** — the byte loops: [`mask`] (XOR with the masking key) and
+//!   [`utf8`] (streaming validation).
+//! * **frame** — the wire format: [`frame`] (header layout, decoder,
+//!   encoders) and [`close`] (the Close payload).
+//! * **connection** — [`Connection`], THE state machine (its file states
+//!   its rules), and the [`Event`]s it reports.
+//! * **helpers** — opt-in, above the connection: [`KeepAlive`],
+//!   [`Reassembler`], [`deflate`].
+//! * **handshake** — beside frame, connection and helpers, on the ground
+//!   and the kernels: the opening handshake ([`handshake`]).
+//!
+//! The main types are at the crate root; each module's own items are
+//! reached through the module, and every public item by exactly one path.
 #![cfg_attr(not(test), no_std)]
 #![deny(unsafe_code)]
 #![warn(missing_docs)]

@@ -1,4 +1,4 @@
-//! Whole-message reassembly (an opt-in helper above the connection layer)
+//! Whole-message reassembly (helpers layer: opt-in, above the connection)
 //! into a caller-provided buffer, with its own size and fragment limits.
 //!
 //! The connection streams messages in pieces; callers who want whole

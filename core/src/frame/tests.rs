@@ -1,5 +1,6 @@
-//! Frame codec tests: RFC 6455 §5.7 vectors (as hex), one test per
-//! header rule, split feeding and encode→decode round trips.
+//! Frame codec tests (frame layer): RFC 6455 §5.7 vectors (as hex), one
+//! test per header rule, split feeding, encode→decode round trips and the
+//! Close payload writer.
 
 use super::*;
 use crate::close::ClosePayload;
