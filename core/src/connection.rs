@@ -384,6 +384,9 @@ impl<const PONG: usize> Connection<PONG> {
     /// `None` (a Ping too long for the slot, or the Pong just written),
     /// replaces a Pong but never a Close. After our Close went out nothing
     /// more is sent (rule 6), so the slot stays empty.
+    // Not inlined: one copy of the precedence instead of one per caller
+    // (control frames and failures are off the data path).
+    #[inline(never)]
     fn set_pending(&mut self, next: Option<Pending>) {
         /// Close over Pong, failure over echo.
         const fn rank(slot: Option<Pending>) -> u8 {
