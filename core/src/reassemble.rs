@@ -77,7 +77,10 @@ impl<'b> Reassembler<'b> {
             return Ok(None);
         }
         self.done = true;
-        let payload = self.buf.get(..self.len).unwrap_or_default();
+        let payload = self
+            .buf
+            .get(..self.len)
+            .unwrap_or(dead_arm!("`append` keeps `len` within `buf`", &[]));
         Ok(Some(Message { kind, payload }))
     }
 

@@ -93,7 +93,10 @@ fn encode_base64(input: &[u8], out: &mut [u8]) {
         for (i, symbol) in symbols.iter_mut().enumerate() {
             *symbol = if i <= group.len() {
                 let index = (n >> (18 - 6 * i)) & 63;
-                BASE64.get(index as usize).copied().unwrap_or(b'=')
+                BASE64
+                    .get(index as usize)
+                    .copied()
+                    .unwrap_or(dead_arm!("a 6-bit index into 64 symbols", b'='))
             } else {
                 b'='
             };

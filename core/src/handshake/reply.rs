@@ -190,7 +190,10 @@ fn write_refusal(
 
 /// The three ASCII digits of a status code 100–999.
 fn status_digits(status: u16) -> [u8; 3] {
-    let digit = |n: u16| b'0'.saturating_add(u8::try_from(n % 10).unwrap_or(0));
+    let digit = |n: u16| {
+        let n = u8::try_from(n % 10).unwrap_or(dead_arm!("`n % 10` is below 10", 0));
+        b'0'.saturating_add(n)
+    };
     [digit(status / 100), digit(status / 10), digit(status)]
 }
 
