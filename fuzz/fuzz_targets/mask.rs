@@ -50,11 +50,7 @@ fuzz_target!(|data: &[u8]| {
     };
     check(&mut storage, &|b| apply_mask(b, key, phase), "apply_mask");
     check(&mut storage, &|b| word::apply(b, key, phase), "word::apply");
-    check(
-        &mut storage,
-        &|b| compact::apply(b, key, phase),
-        "compact::apply",
-    );
+    check(&mut storage, &|b| compact::apply(b, key, phase), "compact::apply");
     check(
         &mut storage,
         &|b| apply_mask_ascii(b, key, phase).0,
