@@ -93,6 +93,13 @@ step_rust() {
     run cargo test -p wsframe --no-default-features --lib
     # The `small` build (flash over speed: byte-loop masking, the UTF-8 DFA, no decoder fast path).
     run cargo test -p wsframe --no-default-features --features small
+    # Ready for crates.io and docs.rs: lint-clean with every feature (missing docs included: the
+    # crate warns on them, -D warnings makes that fatal), docs without a warning, and the
+    # packaged crate builds on its own (`cargo package` verifies by building it; --allow-dirty
+    # so that a tree with local edits can run the step too).
+    run cargo clippy -p wsframe --all-features -- -D warnings
+    run env RUSTDOCFLAGS="-D warnings" cargo doc -p wsframe --all-features --no-deps
+    run cargo package -p wsframe --allow-dirty
 }
 
 # --- autobahn: the Autobahn Testsuite (cases 1-10) against the echo examples ------------------

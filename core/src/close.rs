@@ -1,67 +1,15 @@
-//! Close codes and the Close frame payload (RFC 6455 §5.5.1, §7.4).
+//! The Close frame payload (frame layer, RFC 6455 §5.5.1, §7.4): parsed
+//! here, written by the frame encoder (`frame::encode_close`).
 //!
 //! A Close payload is empty, or a 2-byte big-endian code followed by at most
 //! 123 bytes of UTF-8 reason. Codes 1005, 1006 and 1015 are reserved for
 //! reporting and never appear on the wire (§7.4.1).
 
+use crate::close_code::CloseCode;
 use crate::error::{ProtocolError, UsageError};
 
 /// Longest close reason: 125 bytes of control payload minus the 2-byte code.
 pub const MAX_REASON_LEN: usize = 123;
-
-/// A close status code (RFC 6455 §7.4). The numbers are the same in every
-/// Windows API (`WEB_SOCKET_CLOSE_STATUS`, `WINHTTP_WEB_SOCKET_CLOSE_STATUS`,
-/// .NET's `WebSocketCloseStatus`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct CloseCode(u16);
-
-impl CloseCode {
-    /// 1000: normal closure.
-    pub const NORMAL: Self = Self(1000);
-    /// 1001: endpoint going away.
-    pub const GOING_AWAY: Self = Self(1001);
-    /// 1002: protocol error.
-    pub const PROTOCOL_ERROR: Self = Self(1002);
-    /// 1003: unsupported data type.
-    pub const UNSUPPORTED_DATA: Self = Self(1003);
-    /// 1005: no status code was present (reported, never sent).
-    pub const NO_STATUS: Self = Self(1005);
-    /// 1006: closed without a Close frame (reported, never sent).
-    pub const ABNORMAL: Self = Self(1006);
-    /// 1007: payload data inconsistent with the message type (bad UTF-8).
-    pub const INVALID_PAYLOAD: Self = Self(1007);
-    /// 1008: policy violation.
-    pub const POLICY: Self = Self(1008);
-    /// 1009: message too big to process.
-    pub const MESSAGE_TOO_BIG: Self = Self(1009);
-    /// 1010: client expected an extension the server did not negotiate.
-    pub const MANDATORY_EXTENSION: Self = Self(1010);
-    /// 1011: server hit an unexpected condition.
-    pub const INTERNAL_ERROR: Self = Self(1011);
-    /// 1015: TLS handshake failure (reported, never sent).
-    pub const TLS_HANDSHAKE: Self = Self(1015);
-
-    /// Wraps any number; use [`CloseCode::is_sendable`] to check it.
-    #[must_use]
-    pub const fn new(code: u16) -> Self {
-        Self(code)
-    }
-
-    /// The numeric value.
-    #[must_use]
-    pub const fn get(self) -> u16 {
-        self.0
-    }
-
-    /// Whether this code may appear in a Close frame on the wire:
-    /// 1000–1003, 1007–1014 (1012–1014 were registered with IANA after the
-    /// RFC), and 3000–4999 (§7.4.2: libraries/frameworks and private use).
-    #[must_use]
-    pub const fn is_sendable(self) -> bool {
-        matches!(self.0, 1000..=1003 | 1007..=1014 | 3000..=4999)
-    }
-}
 
 /// A parsed Close frame payload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,7 +36,7 @@ impl<'a> ClosePayload<'a> {
             }),
             [_] => Err(ProtocolError::CloseFrameTooShort),
             [hi, lo, reason @ ..] => {
-                let code = CloseCode(u16::from_be_bytes([*hi, *lo]));
+                let code = CloseCode::new(u16::from_be_bytes([*hi, *lo]));
                 if !code.is_sendable() {
                     return Err(ProtocolError::InvalidCloseCode);
                 }
@@ -98,7 +46,7 @@ impl<'a> ClosePayload<'a> {
         }
     }
 
-    /// The payload length [`ClosePayload::emit`] writes: 0 for
+    /// The payload length on the wire: 0 for
     /// [`CloseCode::NO_STATUS`] (meaning "send an empty Close"), else 2 + reason.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -136,46 +84,11 @@ impl<'a> ClosePayload<'a> {
         }
         Ok(())
     }
-
-    /// Writes the payload into `out`, returning its length.
-    ///
-    /// # Errors
-    /// Those of [`ClosePayload::check_sendable`], and
-    /// [`UsageError::BufferTooSmall`]. `out` is untouched on error.
-    pub fn emit(&self, out: &mut [u8]) -> Result<usize, UsageError> {
-        self.check_sendable()?;
-        let len = self.len();
-        let dst = out
-            .get_mut(..len)
-            .ok_or(UsageError::BufferTooSmall { needed: len })?;
-        if let [hi, lo, rest @ ..] = dst {
-            [*hi, *lo] = self.code.0.to_be_bytes();
-            // Zipped: `copy_from_slice` keeps a panic path at opt-level "z".
-            for (dst, src) in rest.iter_mut().zip(self.reason.as_bytes()) {
-                *dst = *src;
-            }
-        }
-        Ok(len)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    // All 65 536 codes take a minute under Miri; the boundaries are checked
-    // there by `parse_rules` and `connection::tests::rule_close_payloads`.
-    #[test]
-    #[cfg_attr(miri, ignore)]
-    fn sendable_ranges() {
-        for c in 0..=u16::MAX {
-            let ok = CloseCode(c).is_sendable();
-            let want = (1000..=1003).contains(&c)
-                || (1007..=1014).contains(&c)
-                || (3000..=4999).contains(&c);
-            assert_eq!(ok, want, "code {c}");
-        }
-    }
 
     #[test]
     fn parse_rules() {
@@ -229,48 +142,5 @@ mod tests {
             let want = core::str::from_utf8(reason).map_err(|_| ProtocolError::InvalidUtf8);
             assert_eq!(got, want, "{reason:02x?}");
         }
-    }
-
-    #[test]
-    fn emit_round_trip_and_limits() {
-        let mut out = [0u8; 125];
-        let p = ClosePayload {
-            code: CloseCode::NORMAL,
-            reason: "ok",
-        };
-        let n = p.emit(&mut out).unwrap();
-        assert_eq!(&out[..n], b"\x03\xe8ok");
-        assert_eq!(ClosePayload::parse(&out[..n]).unwrap(), p);
-        let long = core::str::from_utf8(&[b'a'; 124]).unwrap();
-        assert_eq!(
-            ClosePayload {
-                code: CloseCode::NORMAL,
-                reason: long
-            }
-            .emit(&mut out),
-            Err(UsageError::ReasonTooLong)
-        );
-        assert_eq!(
-            ClosePayload {
-                code: CloseCode::ABNORMAL,
-                reason: ""
-            }
-            .emit(&mut out),
-            Err(UsageError::InvalidCloseCode)
-        );
-        assert_eq!(
-            ClosePayload {
-                code: CloseCode::NO_STATUS,
-                reason: ""
-            }
-            .emit(&mut out),
-            Ok(0)
-        );
-        let mut small = [0u8; 3];
-        assert_eq!(
-            p.emit(&mut small),
-            Err(UsageError::BufferTooSmall { needed: 4 })
-        );
-        assert_eq!(small, [0; 3]);
     }
 }

@@ -1,4 +1,5 @@
-//! Limits and options (all layers), with `const fn` defaults.
+//! Limits and options (ground layer, read by the connection and the
+//! handshake), with `const fn` defaults.
 //!
 //! Every limit here is enforced before anything is reserved or copied: a
 //! declared length is compared with the limit, never used to size a buffer.

@@ -1,4 +1,5 @@
-//! Errors (all layers): what went wrong, and what the RFC says to answer.
+//! Errors (ground layer, returned by every layer): what went wrong, and
+//! what the RFC says to answer.
 //!
 //! Three kinds, kept apart because callers react to them differently:
 //!
@@ -16,7 +17,7 @@
 //!
 //! [`Error`] is the union the connection methods return.
 
-use crate::close::CloseCode;
+use crate::close_code::CloseCode;
 
 /// A violation of RFC 6455 by the peer, detected after the handshake.
 ///

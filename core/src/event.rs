@@ -1,7 +1,7 @@
 //! Events (connection layer): what one `Connection::recv` call reports,
 //! with payloads borrowed from the caller's input buffer.
 
-use crate::close::CloseCode;
+use crate::close_code::CloseCode;
 
 /// The type of a data message (§5.6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

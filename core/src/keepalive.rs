@@ -1,4 +1,4 @@
-//! Keep-alive timing (connection layer, RFC 6455 §5.5.2): when to ping and
+//! Keep-alive timing (helpers layer, RFC 6455 §5.5.2): when to ping and
 //! when to give up, from caller-supplied time. There are no clocks inside.
 
 use crate::connection::Connection;

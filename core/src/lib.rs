@@ -1,4 +1,24 @@
-#![doc = include_str!("../../README.md")]
+#![doc = include_str!("../README.md")]
+//! ## Layers
+//!
+//! Bottom up; each module's first doc line names its layer, and a module
+//! uses only its own layer and those below (no import circles):
+//!
+//! * **ground** — the words every layer shares: [`Role`], [`Config`] and
+//!   [`HandshakeLimits`], [`CloseCode`], the errors ([`Error`]).
+//! * **kernels** — the byte loops: [`mask`] (XOR with the masking key) and
+//!   [`utf8`] (streaming validation).
+//! * **frame** — the wire format: [`frame`] (header layout, decoder,
+//!   encoders) and [`close`] (the Close payload).
+//! * **connection** — [`Connection`], THE state machine (its file states
+//!   its rules), and the [`Event`]s it reports.
+//! * **helpers** — opt-in, above the connection: [`KeepAlive`],
+//!   [`Reassembler`], [`deflate`].
+//! * **handshake** — beside frame, connection and helpers, on the ground
+//!   and the kernels: the opening handshake ([`handshake`]).
+//!
+//! The main types are at the crate root; each module's own items are
+//! reached through the module, and every public item by exactly one path.
 #![cfg_attr(not(test), no_std)]
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
@@ -29,29 +49,35 @@ macro_rules! dead_arm {
     }};
 }
 
-pub mod close;
-pub mod config;
-pub mod connection;
-pub mod deflate;
-pub mod error;
-pub mod event;
-pub mod frame;
-pub mod handshake;
-pub mod keepalive;
+// Ground: the vocabulary every layer shares.
+mod close_code;
+mod config;
+mod error;
+mod role;
+// Kernels: the byte loops.
 pub mod mask;
-pub mod reassemble;
-pub mod role;
+pub mod utf8;
+// Frame: the wire format.
+pub mod close;
+pub mod frame;
+// Connection: THE state machine and what it reports.
+mod connection;
+mod event;
+// Helpers: opt-in, above the connection.
+pub mod deflate;
+mod keepalive;
+mod reassemble;
 #[cfg(any(test, feature = "testing"))]
 #[doc(hidden)]
 pub mod testing;
-pub mod utf8;
+// Handshake: beside the layers above the kernels.
+pub mod handshake;
 
-pub use close::{CloseCode, ClosePayload};
+pub use close_code::CloseCode;
 pub use config::{Config, HandshakeLimits};
 pub use connection::{Connection, MAX_PENDING_FRAME, MIN_RECV_BUFFER, State};
 pub use error::{Error, HandshakeError, ProtocolError, UsageError};
 pub use event::{DataKind, Event, Recv};
 pub use keepalive::{KeepAlive, KeepAliveAction};
-pub use mask::apply_mask;
 pub use reassemble::{Message, Reassembler};
 pub use role::Role;

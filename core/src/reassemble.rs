@@ -1,4 +1,4 @@
-//! Whole-message reassembly (an opt-in helper above the connection layer)
+//! Whole-message reassembly (helpers layer: opt-in, above the connection)
 //! into a caller-provided buffer, with its own size and fragment limits.
 //!
 //! The connection streams messages in pieces; callers who want whole
@@ -77,7 +77,10 @@ impl<'b> Reassembler<'b> {
             return Ok(None);
         }
         self.done = true;
-        let payload = self.buf.get(..self.len).unwrap_or_default();
+        let payload = self
+            .buf
+            .get(..self.len)
+            .unwrap_or(dead_arm!("`append` keeps `len` within `buf`", &[]));
         Ok(Some(Message { kind, payload }))
     }
 

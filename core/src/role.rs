@@ -1,4 +1,5 @@
-//! Who we are on the connection: the role decides who masks (RFC 6455 §5.1).
+//! Who we are on the connection (ground layer): the role decides who masks
+//! (RFC 6455 §5.1).
 
 /// The endpoint's role. A client masks every frame it sends and requires
 /// unmasked frames from the server; a server does the opposite (§5.1).

@@ -4,9 +4,10 @@
 
 use wsframe::frame::{FrameHeader, OpCode, encode};
 use wsframe::handshake::{ClientHandshake, Request, Status};
+use wsframe::mask::apply_mask;
 use wsframe::{
     CloseCode, Config, Connection, DataKind, Error, Event, HandshakeError, HandshakeLimits,
-    MAX_PENDING_FRAME, ProtocolError, Reassembler, Role, State, apply_mask,
+    MAX_PENDING_FRAME, ProtocolError, Reassembler, Role, State,
 };
 
 const KEY: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];

@@ -274,7 +274,8 @@ pub unsafe extern "C" fn wsf_mask(
         let buf = in_place!(buf, len)?;
         // NULL means "not wanted".
         let next_phase = optional(handle_mut!(next_phase))?;
-        let next = wsframe::apply_mask(buf, crate::types::mask_key(mask_key), phase as usize % 4);
+        let next =
+            wsframe::mask::apply_mask(buf, crate::types::mask_key(mask_key), phase as usize % 4);
         if let Some(out) = next_phase {
             *out = (next % 4) as u32;
         }

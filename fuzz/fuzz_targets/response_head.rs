@@ -69,7 +69,7 @@ fuzz_target!(|data: &[u8]| {
                 .check_parsed(
                     parsed.code.unwrap_or_default(),
                     parsed.version.unwrap_or_default(),
-                    parsed.headers,
+                    &wsframe_fuzz::core_headers(parsed.headers),
                     protocols,
                     extensions,
                 )

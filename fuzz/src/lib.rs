@@ -80,3 +80,15 @@ pub fn chunk_sizes(data: &[u8]) -> (Vec<usize>, &[u8]) {
     }
     (sizes, rest)
 }
+
+/// Header lines `httparse` parsed, as the core's own `Header`s (what a host
+/// whose HTTP stack parsed the head hands to `from_parsed`/`check_parsed`).
+pub fn core_headers<'b>(parsed: &[httparse::Header<'b>]) -> Vec<wsframe::handshake::Header<'b>> {
+    parsed
+        .iter()
+        .map(|h| wsframe::handshake::Header {
+            name: h.name,
+            value: h.value,
+        })
+        .collect()
+}

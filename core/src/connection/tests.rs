@@ -3,7 +3,8 @@
 //! at every split point and byte by byte gives the same events).
 
 use super::*;
-use crate::frame::{FrameHeader, encode};
+use crate::frame::{self, Decoded, FrameHeader, encode};
+use crate::mask::apply_mask;
 use crate::testing::record::{Seen, record};
 use std::vec::Vec;
 

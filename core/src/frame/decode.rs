@@ -1,4 +1,5 @@
-//! Frame header decoding (RFC 6455 §5.2), `Complete` or `Partial`.
+//! Frame header decoding (frame layer, RFC 6455 §5.2), `Complete` or
+//! `Partial`.
 
 use super::{FrameHeader, MAX_CONTROL_PAYLOAD, OpCode, field};
 use crate::error::ProtocolError;
@@ -196,7 +197,9 @@ fn extended_len(len7: u8, ext: &[u8]) -> Result<u64, ProtocolError> {
         [] => Ok(u64::from(len7)),
         [a, b] => len16([a, b]),
         [a, b, c, d, e, f, g, h] => len64([a, b, c, d, e, f, g, h]),
-        // `decode` only passes 0, 2 or 8 bytes.
-        _ => Err(ProtocolError::NonMinimalLength),
+        _ => dead_arm!(
+            "`decode` passes 0, 2 or 8 bytes",
+            Err(ProtocolError::NonMinimalLength)
+        ),
     }
 }

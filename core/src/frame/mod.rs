@@ -1,4 +1,5 @@
-//! Frames (RFC 6455 §5.2): the header's byte layout, its decoder and encoder.
+//! Frames (frame layer, RFC 6455 §5.2): the header's byte layout, its
+//! decoder and encoder, and the encoder of whole frames.
 //!
 //! ```text
 //!  0                   1                   2                   3
@@ -25,6 +26,7 @@ mod encode;
 
 pub use decode::{Decoded, decode};
 pub use encode::encode;
+pub(crate) use encode::{encode_close, encode_frame, header_for};
 
 /// Longest possible header: 2 + 8 (64-bit length) + 4 (masking key).
 pub const MAX_HEADER_LEN: usize = 14;

@@ -1,8 +1,12 @@
-//! Frame codec tests: RFC 6455 §5.7 vectors (as hex), one test per
-//! header rule, split feeding and encode→decode round trips.
+//! Frame codec tests (frame layer): RFC 6455 §5.7 vectors (as hex), one
+//! test per header rule, split feeding, encode→decode round trips and the
+//! Close payload writer.
 
 use super::*;
+use crate::close::ClosePayload;
+use crate::close_code::CloseCode;
 use crate::error::{ProtocolError, UsageError};
+use crate::role::Role;
 
 fn hex(s: &str) -> ([u8; 64], usize) {
     let mut out = [0u8; 64];
@@ -195,6 +199,57 @@ fn encode_errors_leave_output_untouched() {
     let mut out = [0xAAu8; 14];
     assert_eq!(encode(&h, &mut out), Err(UsageError::PayloadTooLarge));
     assert_eq!(out, [0xAA; 14]);
+}
+
+/// The one Close payload writer (§5.5.1): the code big-endian, then the
+/// reason; an empty Close for 1005; codes and reasons that may not be
+/// sent refused; `out` untouched when it is too small. A server's frame,
+/// so the payload follows the 2-byte header unmasked.
+#[test]
+fn close_payload_round_trip_and_limits() {
+    let encode =
+        |close: &ClosePayload<'_>, out: &mut [u8]| encode_close(Role::Server, close, [0; 4], out);
+    let mut out = [0u8; 127];
+    let p = ClosePayload {
+        code: CloseCode::NORMAL,
+        reason: "ok",
+    };
+    let n = encode(&p, &mut out).unwrap();
+    assert_eq!(&out[..n], b"\x88\x04\x03\xe8ok");
+    assert_eq!(ClosePayload::parse(&out[2..n]).unwrap(), p);
+    let long = core::str::from_utf8(&[b'a'; 124]).unwrap();
+    assert_eq!(
+        encode(
+            &ClosePayload {
+                code: CloseCode::NORMAL,
+                reason: long
+            },
+            &mut out
+        ),
+        Err(UsageError::ReasonTooLong)
+    );
+    assert_eq!(
+        encode(
+            &ClosePayload {
+                code: CloseCode::ABNORMAL,
+                reason: ""
+            },
+            &mut out
+        ),
+        Err(UsageError::InvalidCloseCode)
+    );
+    let empty = ClosePayload {
+        code: CloseCode::NO_STATUS,
+        reason: "",
+    };
+    assert_eq!(encode(&empty, &mut out), Ok(2));
+    assert_eq!(&out[..2], b"\x88\x00");
+    let mut small = [0u8; 5];
+    assert_eq!(
+        encode(&p, &mut small),
+        Err(UsageError::BufferTooSmall { needed: 6 })
+    );
+    assert_eq!(small, [0; 5]);
 }
 
 /// The data-frame fast path of `decode` answers exactly as the general

@@ -10,10 +10,8 @@
 //! small and without panic paths (`tests/qemu/panic-check.sh` proves it at
 //! link time); the `sha1_smol` and `base64ct` crates are their test oracles.
 
+use super::WEBSOCKET_GUID;
 use super::sha1::{self, Sha1};
-
-/// The GUID appended to the key before hashing (RFC 6455 §1.3).
-pub const WEBSOCKET_GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 /// Length of a `Sec-WebSocket-Key` value: base64 of 16 bytes (§4.1).
 pub const KEY_LEN: usize = 24;
@@ -95,7 +93,10 @@ fn encode_base64(input: &[u8], out: &mut [u8]) {
         for (i, symbol) in symbols.iter_mut().enumerate() {
             *symbol = if i <= group.len() {
                 let index = (n >> (18 - 6 * i)) & 63;
-                BASE64.get(index as usize).copied().unwrap_or(b'=')
+                BASE64
+                    .get(index as usize)
+                    .copied()
+                    .unwrap_or(dead_arm!("a 6-bit index into 64 symbols", b'='))
             } else {
                 b'='
             };

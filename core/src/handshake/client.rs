@@ -7,16 +7,13 @@
 //! [`ClientHandshake::check_parsed`] (a head the host's HTTP stack parsed)
 //! end in the same [`validate`].
 
-use httparse::Header;
-
-use super::Status;
 use super::accept::{ACCEPT_LEN, accept_key, nonce_key};
-use super::head::{CRLF, check_extra_headers, is_field_value, write_head};
-use super::reply::is_extension_value;
-use super::server::MAX_HEADERS;
+use super::head::{CRLF, check_extra_headers, write_head};
 use super::tokens::{
-    ExtensionOffers, ListElements, at_most_once, is_token, list_contains, trim_ows,
+    ExtensionOffers, ListElements, at_most_once, is_extension_value, is_field_value, is_token,
+    list_contains, trim_ows,
 };
+use super::{Header, HeaderLine, MAX_HEADERS, Status};
 use crate::config::HandshakeLimits;
 use crate::error::{HandshakeError, UsageError};
 
@@ -264,7 +261,7 @@ fn validate<'b>(
     accept: &[u8; ACCEPT_LEN],
     status: u16,
     minor: u8,
-    headers: &[Header<'b>],
+    headers: &[impl HeaderLine<'b>],
     offered: &Offered<'_>,
 ) -> Result<ServerResponse<'b>, HandshakeError> {
     if status != 101 || minor < 1 {
@@ -284,7 +281,7 @@ fn validate<'b>(
 
 /// §4.1 item 2: `Upgrade` is `websocket`, case-insensitively; every element
 /// of it if the server listed several.
-fn check_upgrade(headers: &[Header<'_>]) -> Result<(), HandshakeError> {
+fn check_upgrade<'b>(headers: &[impl HeaderLine<'b>]) -> Result<(), HandshakeError> {
     let mut elements = ListElements::new(headers, "Upgrade").peekable();
     let present = elements.peek().is_some();
     if present && elements.all(|e| e.eq_ignore_ascii_case(b"websocket")) {
@@ -295,7 +292,10 @@ fn check_upgrade(headers: &[Header<'_>]) -> Result<(), HandshakeError> {
 }
 
 /// §4.1 item 4: exactly one `Sec-WebSocket-Accept` with the expected value.
-fn check_accept(accept: &[u8; ACCEPT_LEN], headers: &[Header<'_>]) -> Result<(), HandshakeError> {
+fn check_accept<'b>(
+    accept: &[u8; ACCEPT_LEN],
+    headers: &[impl HeaderLine<'b>],
+) -> Result<(), HandshakeError> {
     match at_most_once(
         headers,
         "Sec-WebSocket-Accept",
@@ -308,7 +308,7 @@ fn check_accept(accept: &[u8; ACCEPT_LEN], headers: &[Header<'_>]) -> Result<(),
 
 /// §4.1 item 6: at most one `Sec-WebSocket-Protocol`, one of those offered.
 fn check_subprotocol<'b>(
-    headers: &[Header<'b>],
+    headers: &[impl HeaderLine<'b>],
     offered: &[&str],
 ) -> Result<Option<&'b str>, HandshakeError> {
     let Some(value) = at_most_once(
@@ -331,7 +331,7 @@ fn check_subprotocol<'b>(
 /// §4.1 item 5: at most one `Sec-WebSocket-Extensions` (§11.3.2), valid,
 /// naming only offered extensions.
 fn check_extensions<'b>(
-    headers: &[Header<'b>],
+    headers: &[impl HeaderLine<'b>],
     offered: &[&str],
 ) -> Result<Option<&'b [u8]>, HandshakeError> {
     let Some(value) = at_most_once(

@@ -6,7 +6,7 @@
 //! first to measure, then — only if the whole head fits — to write. So the
 //! output is never partly written, and the needed size is exact.
 
-use super::tokens::is_token;
+use super::tokens::{is_field_value, is_token};
 use crate::error::UsageError;
 
 /// Line end of HTTP/1.1 (RFC 7230 §3).
@@ -72,15 +72,6 @@ pub(crate) fn write_head(
     let mut cursor = HeadCursor { out, len: 0 };
     emit(&mut cursor);
     Ok(cursor.len)
-}
-
-/// Whether `value` can be written as a header value without breaking the
-/// head: `field-value` bytes only (RFC 7230 §3.2: VCHAR, obs-text, SP,
-/// HTAB), so no CR, LF, NUL or other control byte can inject a line.
-pub(crate) fn is_field_value(value: &[u8]) -> bool {
-    value
-        .iter()
-        .all(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f))
 }
 
 /// Checks caller-supplied headers: names must be tokens, values

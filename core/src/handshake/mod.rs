@@ -54,15 +54,68 @@ mod server;
 mod sha1;
 mod tokens;
 
-pub use accept::{ACCEPT_LEN, KEY_LEN, WEBSOCKET_GUID, accept_key, decode_key, nonce_key};
+pub use accept::{ACCEPT_LEN, KEY_LEN, accept_key, decode_key, nonce_key};
 pub use client::{ClientHandshake, ClientRequest, ServerResponse};
-pub use httparse::Header;
 pub use reply::{Response, write_rejection, write_response, write_status};
-pub use server::{MAX_HEADERS, Request};
+pub use server::Request;
 pub use tokens::{ExtensionOffer, ExtensionOffers, ExtensionParams, Subprotocols, is_token};
 
 use crate::config::HandshakeLimits;
 use crate::error::HandshakeError;
+
+/// The GUID appended to the key before hashing (RFC 6455 §1.3): read by
+/// the accept key ([`accept_key`]) and built into SHA-1's precomputed block.
+pub const WEBSOCKET_GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+/// Most header lines a request (or response) may have. Browsers send about
+/// a dozen; more is answered with 431 ([`HandshakeError::HeadTooLarge`]).
+/// It sizes the header array inside [`Request`] (32 × 32 bytes on 64-bit).
+pub const MAX_HEADERS: usize = 32;
+
+/// One header line of an HTTP head: what a host whose own HTTP stack
+/// parsed the head hands in ([`Request::from_parsed`],
+/// [`ClientHandshake::check_parsed`]) and what [`Request::headers`] lends
+/// out. The crate's own type, so that its API does not change with its
+/// HTTP parser's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Header<'a> {
+    /// The name as received; names compare case-insensitively (RFC 7230
+    /// §3.2).
+    pub name: &'a str,
+    /// The value as received.
+    pub value: &'a [u8],
+}
+
+/// A header line as the checks read it: a [`Header`] handed in, or one
+/// that `httparse` filled in place (the array inside [`Request`] is parsed
+/// into where it stays, never copied). The checks are written once, over
+/// this.
+pub(crate) trait HeaderLine<'b> {
+    /// The name.
+    fn name(&self) -> &str;
+    /// The value.
+    fn value(&self) -> &'b [u8];
+}
+
+impl<'b> HeaderLine<'b> for Header<'b> {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn value(&self) -> &'b [u8] {
+        self.value
+    }
+}
+
+impl<'b> HeaderLine<'b> for httparse::Header<'b> {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn value(&self) -> &'b [u8] {
+        self.value
+    }
+}
 
 /// Outcome of feeding a possibly incomplete HTTP head to a parser.
 ///
@@ -78,15 +131,6 @@ pub enum Status<T> {
 }
 
 impl<T> Status<T> {
-    /// The completed value, or `None` while partial.
-    #[must_use]
-    pub fn complete(self) -> Option<T> {
-        match self {
-            Self::Complete(value) => Some(value),
-            Self::Partial => None,
-        }
-    }
-
     /// Whether more bytes are needed.
     #[must_use]
     pub const fn is_partial(&self) -> bool {

@@ -10,29 +10,24 @@
 
 use core::fmt;
 
-use httparse::Header;
-
-use super::Status;
 use super::accept::decode_key;
 use super::reply::{Response, write_response};
 use super::tokens::{
     ExtensionOffers, ListElements, Subprotocols, all_tokens, at_most_once, header_values,
     is_extension_list, list_contains, trim_ows,
 };
+use super::{Header, HeaderLine, MAX_HEADERS, Status};
 use crate::config::HandshakeLimits;
 use crate::error::{HandshakeError, UsageError};
-
-/// Most header lines a request (or response) may have. Browsers send about
-/// a dozen; more is answered with 431 ([`HandshakeError::HeadTooLarge`]).
-/// It sizes the header array inside [`Request`] (32 × 32 bytes on 64-bit).
-pub const MAX_HEADERS: usize = 32;
 
 /// A client's opening handshake that passed every check of RFC 6455
 /// §4.2.1. It borrows the caller's buffer; the accessors return sub-slices
 /// of it.
 #[derive(Clone)]
 pub struct Request<'b> {
-    headers: [Header<'b>; MAX_HEADERS],
+    /// Filled by `httparse` in place ([`Request::parse`]); lent out as
+    /// [`Header`]s.
+    headers: [httparse::Header<'b>; MAX_HEADERS],
     header_count: usize,
     path: &'b str,
     key: &'b [u8],
@@ -113,7 +108,10 @@ impl<'b> Request<'b> {
             .ok_or(HandshakeError::HeadTooLarge)?;
         // Zipped: `copy_from_slice` keeps a panic path at opt-level "z".
         for (slot, header) in slots.iter_mut().zip(headers) {
-            *slot = *header;
+            *slot = httparse::Header {
+                name: header.name,
+                value: header.value,
+            };
         }
         request.header_count = headers.len();
         request.path = path;
@@ -182,8 +180,11 @@ impl<'b> Request<'b> {
     }
 
     /// All header lines, in order.
-    pub fn headers(&self) -> core::slice::Iter<'_, Header<'b>> {
-        self.all_headers().iter()
+    pub fn headers(&self) -> impl DoubleEndedIterator<Item = Header<'b>> + ExactSizeIterator + '_ {
+        self.all_headers().iter().map(|h| Header {
+            name: h.name,
+            value: h.value,
+        })
     }
 
     /// Subprotocols the client offers (§4.2.1 item 8), in its order of
@@ -217,8 +218,11 @@ impl<'b> Request<'b> {
     }
 
     /// The headers actually parsed.
-    fn all_headers(&self) -> &[Header<'b>] {
-        self.headers.get(..self.header_count).unwrap_or(&[])
+    fn all_headers(&self) -> &[httparse::Header<'b>] {
+        let Some(headers) = self.headers.get(..self.header_count) else {
+            return dead_arm!("`header_count` is at most `MAX_HEADERS`", &[]);
+        };
+        headers
     }
 }
 
@@ -237,7 +241,7 @@ impl fmt::Debug for Request<'_> {
 fn validate<'b>(
     method: &str,
     minor: u8,
-    headers: &[Header<'b>],
+    headers: &[impl HeaderLine<'b>],
 ) -> Result<&'b [u8], HandshakeError> {
     check_method(method)?;
     check_http_version(minor)?;
@@ -273,7 +277,7 @@ fn check_http_version(minor: u8) -> Result<(), HandshakeError> {
 }
 
 /// §4.2.1 item 2: a `Host` header; exactly one (RFC 7230 §5.4).
-fn check_host(headers: &[Header<'_>]) -> Result<(), HandshakeError> {
+fn check_host<'b>(headers: &[impl HeaderLine<'b>]) -> Result<(), HandshakeError> {
     match at_most_once(headers, "Host", HandshakeError::BadHeaderValue)? {
         Some(host) if !trim_ows(host).is_empty() => Ok(()),
         _ => Err(HandshakeError::MissingHost),
@@ -282,7 +286,7 @@ fn check_host(headers: &[Header<'_>]) -> Result<(), HandshakeError> {
 
 /// §4.2.1 item 3: `Upgrade` contains `websocket`, case-insensitively
 /// (Autobahn sends `WebSocket`).
-fn check_upgrade(headers: &[Header<'_>]) -> Result<(), HandshakeError> {
+fn check_upgrade<'b>(headers: &[impl HeaderLine<'b>]) -> Result<(), HandshakeError> {
     if list_contains(headers, "Upgrade", "websocket") {
         Ok(())
     } else {
@@ -292,7 +296,7 @@ fn check_upgrade(headers: &[Header<'_>]) -> Result<(), HandshakeError> {
 
 /// §4.2.1 item 4: `Connection` includes the token `Upgrade`
 /// (`Connection: keep-alive, Upgrade` from Firefox).
-fn check_connection(headers: &[Header<'_>]) -> Result<(), HandshakeError> {
+fn check_connection<'b>(headers: &[impl HeaderLine<'b>]) -> Result<(), HandshakeError> {
     if list_contains(headers, "Connection", "upgrade") {
         Ok(())
     } else {
@@ -302,7 +306,7 @@ fn check_connection(headers: &[Header<'_>]) -> Result<(), HandshakeError> {
 
 /// §4.2.1 item 6 and §4.4: one `Sec-WebSocket-Version` (§11.3.5), and it
 /// is 13.
-fn check_websocket_version(headers: &[Header<'_>]) -> Result<(), HandshakeError> {
+fn check_websocket_version<'b>(headers: &[impl HeaderLine<'b>]) -> Result<(), HandshakeError> {
     let version = at_most_once(
         headers,
         "Sec-WebSocket-Version",
@@ -317,7 +321,7 @@ fn check_websocket_version(headers: &[Header<'_>]) -> Result<(), HandshakeError>
 
 /// §4.2.1 item 5: one `Sec-WebSocket-Key` (§11.3.1) that decodes to 16
 /// bytes.
-fn check_key<'b>(headers: &[Header<'b>]) -> Result<&'b [u8], HandshakeError> {
+fn check_key<'b>(headers: &[impl HeaderLine<'b>]) -> Result<&'b [u8], HandshakeError> {
     let key = at_most_once(headers, "Sec-WebSocket-Key", HandshakeError::BadKey)?
         .map(trim_ows)
         .ok_or(HandshakeError::BadKey)?;
@@ -325,7 +329,7 @@ fn check_key<'b>(headers: &[Header<'b>]) -> Result<&'b [u8], HandshakeError> {
 }
 
 /// §4.1 item 10: `Sec-WebSocket-Protocol` lists hold tokens only.
-fn check_subprotocols(headers: &[Header<'_>]) -> Result<(), HandshakeError> {
+fn check_subprotocols<'b>(headers: &[impl HeaderLine<'b>]) -> Result<(), HandshakeError> {
     if all_tokens(headers, "Sec-WebSocket-Protocol") {
         Ok(())
     } else {
@@ -334,7 +338,7 @@ fn check_subprotocols(headers: &[Header<'_>]) -> Result<(), HandshakeError> {
 }
 
 /// §9.1: every `Sec-WebSocket-Extensions` line follows the offer grammar.
-fn check_extensions(headers: &[Header<'_>]) -> Result<(), HandshakeError> {
+fn check_extensions<'b>(headers: &[impl HeaderLine<'b>]) -> Result<(), HandshakeError> {
     if header_values(headers, "Sec-WebSocket-Extensions").all(is_extension_list) {
         Ok(())
     } else {
@@ -349,6 +353,10 @@ mod tests {
     #[test]
     fn request_is_small_beyond_its_header_array() {
         let array = core::mem::size_of::<[Header<'_>; MAX_HEADERS]>();
+        assert_eq!(
+            array,
+            core::mem::size_of::<[httparse::Header<'_>; MAX_HEADERS]>()
+        );
         assert!(core::mem::size_of::<Request<'_>>() <= array + 8 * core::mem::size_of::<usize>());
     }
 
@@ -366,8 +374,12 @@ mod tests {
             validate("GET", 1, &full),
             Ok(&b"dGhlIHNhbXBsZSBub25jZQ=="[..])
         );
-        assert_eq!(validate("POST", 0, &[]), Err(HandshakeError::MethodNotGet));
-        assert_eq!(validate("GET", 0, &[]), Err(HandshakeError::HttpVersion));
+        let none: [Header<'_>; 0] = [];
+        assert_eq!(
+            validate("POST", 0, &none),
+            Err(HandshakeError::MethodNotGet)
+        );
+        assert_eq!(validate("GET", 0, &none), Err(HandshakeError::HttpVersion));
         let expected = [
             HandshakeError::MissingHost,
             HandshakeError::MissingUpgrade,

@@ -11,7 +11,7 @@
 //! is hashed (RFC 6455 §10.3 asks nothing of SHA-1 here but that both ends
 //! compute the same value), so it is not constant-time.
 
-use super::accept::WEBSOCKET_GUID;
+use super::WEBSOCKET_GUID;
 
 /// Bytes per block.
 const BLOCK: usize = 64;
@@ -61,12 +61,17 @@ impl Sha1 {
                     continue;
                 }
             }
-            let free = self.block.get_mut(self.fill..).unwrap_or_default();
+            let free = self
+                .block
+                .get_mut(self.fill..)
+                .unwrap_or(dead_arm!("`fill` is below `BLOCK` between calls", &mut []));
             let take = free.len().min(data.len());
             for (dst, src) in free.iter_mut().zip(data) {
                 *dst = *src;
             }
-            data = data.get(take..).unwrap_or_default();
+            data = data
+                .get(take..)
+                .unwrap_or(dead_arm!("`take` is at most `data.len()`", &[]));
             self.fill += take;
             self.compress_if_full();
         }
@@ -224,7 +229,9 @@ fn schedule(w: &mut [u32; 16], t: usize) -> u32 {
 /// `w[i mod 16]`.
 #[inline(always)]
 fn at(w: &[u32; 16], i: usize) -> u32 {
-    w.get(i & 15).copied().unwrap_or(0)
+    w.get(i & 15)
+        .copied()
+        .unwrap_or(dead_arm!("`i & 15` indexes 16 words", 0))
 }
 
 /// Rounds `first..first + 20` (§6.1.2 step 3), all with round function `f`

@@ -10,7 +10,7 @@
 //! itself be a token (§9.1) and so can never contain a comma, a semicolon
 //! or a quote.
 
-use httparse::Header;
+use super::HeaderLine;
 
 /// Whether `b` is a `tchar` (RFC 7230 §3.2.6).
 const fn is_tchar(b: u8) -> bool {
@@ -26,6 +26,24 @@ const fn is_tchar(b: u8) -> bool {
 #[must_use]
 pub fn is_token(s: &[u8]) -> bool {
     !s.is_empty() && s.iter().all(|&b| is_tchar(b))
+}
+
+/// Whether `value` can be written as a header value without breaking the
+/// head: `field-value` bytes only (RFC 7230 §3.2: VCHAR, obs-text, SP,
+/// HTAB), so no CR, LF, NUL or other control byte can inject a line.
+pub(crate) fn is_field_value(value: &[u8]) -> bool {
+    value
+        .iter()
+        .all(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f))
+}
+
+/// Whether an extensions value we are asked to send is non-empty,
+/// well-formed (§9.1) and safe to write.
+pub(crate) fn is_extension_value(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    is_field_value(bytes)
+        && is_extension_list(bytes)
+        && bytes.iter().any(|&b| b != b' ' && b != b'\t' && b != b',')
 }
 
 /// Removes optional whitespace (SP / HTAB, RFC 7230 §3.2.3) at both ends.
@@ -46,21 +64,21 @@ fn trim_ows_str(s: &str) -> &str {
 
 /// The values of every header line named `name` (case-insensitive, RFC
 /// 7230 §3.2), in order.
-pub(crate) fn header_values<'h, 'b>(
-    headers: &'h [Header<'b>],
+pub(crate) fn header_values<'h, 'b, H: HeaderLine<'b>>(
+    headers: &'h [H],
     name: &'h str,
 ) -> impl Iterator<Item = &'b [u8]> + 'h {
     headers
         .iter()
-        .filter(move |h| h.name.eq_ignore_ascii_case(name))
-        .map(|h| h.value)
+        .filter(move |h| h.name().eq_ignore_ascii_case(name))
+        .map(HeaderLine::value)
 }
 
 /// The value of a header that may appear at most once, or `error` if it
 /// appears several times (RFC 6455 §11.3: `Sec-WebSocket-Key` in requests,
 /// `Sec-WebSocket-Accept`/`-Protocol`/`-Extensions` in responses).
 pub(crate) fn at_most_once<'b, E>(
-    headers: &[Header<'b>],
+    headers: &[impl HeaderLine<'b>],
     name: &str,
     error: E,
 ) -> Result<Option<&'b [u8]>, E> {
@@ -77,8 +95,8 @@ pub(crate) fn at_most_once<'b, E>(
 /// Elements are trimmed; empty elements are skipped, as §7 requires
 /// recipients to accept them.
 #[derive(Clone, Debug)]
-pub(crate) struct ListElements<'h, 'b> {
-    headers: core::slice::Iter<'h, Header<'b>>,
+pub(crate) struct ListElements<'h, 'b, H = httparse::Header<'b>> {
+    headers: core::slice::Iter<'h, H>,
     name: &'h str,
     current: core::slice::Split<'b, u8, fn(&u8) -> bool>,
 }
@@ -88,9 +106,9 @@ fn is_comma(b: &u8) -> bool {
     *b == b','
 }
 
-impl<'h, 'b> ListElements<'h, 'b> {
+impl<'h, 'b, H> ListElements<'h, 'b, H> {
     /// Elements of every header line named `name`.
-    pub(crate) fn new(headers: &'h [Header<'b>], name: &'h str) -> Self {
+    pub(crate) fn new(headers: &'h [H], name: &'h str) -> Self {
         Self {
             headers: headers.iter(),
             name,
@@ -108,7 +126,7 @@ impl<'h, 'b> ListElements<'h, 'b> {
     }
 }
 
-impl<'b> Iterator for ListElements<'_, 'b> {
+impl<'b, H: HeaderLine<'b>> Iterator for ListElements<'_, 'b, H> {
     type Item = &'b [u8];
 
     fn next(&mut self) -> Option<&'b [u8]> {
@@ -117,8 +135,8 @@ impl<'b> Iterator for ListElements<'_, 'b> {
                 return Some(element);
             }
             let name = self.name;
-            let header = self.headers.find(|h| h.name.eq_ignore_ascii_case(name))?;
-            self.current = header.value.split(is_comma as fn(&u8) -> bool);
+            let header = self.headers.find(|h| h.name().eq_ignore_ascii_case(name))?;
+            self.current = header.value().split(is_comma as fn(&u8) -> bool);
         }
     }
 }
@@ -126,20 +144,20 @@ impl<'b> Iterator for ListElements<'_, 'b> {
 /// Whether the lists in the `name` header lines contain `token`, compared
 /// case-insensitively (`Connection: keep-alive, Upgrade`, RFC 6455 §4.2.1
 /// items 3 and 4).
-pub(crate) fn list_contains(headers: &[Header<'_>], name: &str, token: &str) -> bool {
+pub(crate) fn list_contains<'b>(headers: &[impl HeaderLine<'b>], name: &str, token: &str) -> bool {
     ListElements::new(headers, name).any(|e| e.eq_ignore_ascii_case(token.as_bytes()))
 }
 
 /// Whether every element of every `name` list is a token
 /// (`Sec-WebSocket-Protocol = 1#token`, RFC 6455 §4.1 item 10).
-pub(crate) fn all_tokens(headers: &[Header<'_>], name: &str) -> bool {
+pub(crate) fn all_tokens<'b>(headers: &[impl HeaderLine<'b>], name: &str) -> bool {
     ListElements::new(headers, name).all(is_token)
 }
 
 /// Whether `value` is a valid `Sec-WebSocket-Extensions` value (RFC 6455
 /// §9.1). An empty list is accepted (there is nothing to misread).
 pub(crate) fn is_extension_list(value: &[u8]) -> bool {
-    ListElements::single(value).all(is_extension)
+    ListElements::<httparse::Header<'_>>::single(value).all(is_extension)
 }
 
 /// `extension = extension-token *( ";" extension-param )`.
@@ -284,6 +302,7 @@ impl<'b> Iterator for ExtensionOffers<'_, 'b> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::handshake::Header;
     use std::vec::Vec;
 
     fn header<'b>(name: &'b str, value: &'b [u8]) -> Header<'b> {
@@ -397,5 +416,16 @@ mod tests {
         assert_eq!(second.params.count(), 0);
         assert!(offers.next().is_none());
         assert!(ExtensionOffers::parse(b"a; b=\"1").is_err());
+    }
+
+    #[test]
+    fn extension_values() {
+        assert!(is_extension_value(
+            "permessage-deflate; server_max_window_bits=12"
+        ));
+        assert!(!is_extension_value(""));
+        assert!(!is_extension_value(" , "));
+        assert!(!is_extension_value("a\r\nX: y"));
+        assert!(!is_extension_value("a; b=\"c"));
     }
 }

@@ -25,7 +25,7 @@ mod transfer;
 
 pub use transfer::{Transfer, TransferReport};
 
-use crate::close::CloseCode;
+use crate::close_code::CloseCode;
 use crate::config::{Config, HandshakeLimits};
 use crate::connection::Connection;
 use crate::error::{Error, HandshakeError, UsageError};

@@ -4,7 +4,7 @@
 //! builds its own pair.
 
 use super::{Failure, Pair, Side, Transfer, TransferReport};
-use crate::close::CloseCode;
+use crate::close_code::CloseCode;
 use crate::config::{Config, HandshakeLimits};
 use crate::connection::State;
 use crate::error::{Error, HandshakeError, ProtocolError};

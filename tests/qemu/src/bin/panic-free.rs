@@ -24,13 +24,14 @@ use core::hint::black_box;
 use cortex_m_rt::entry;
 use wsframe::close::ClosePayload;
 use wsframe::frame::{self, FrameHeader, OpCode};
+use wsframe::mask::apply_mask;
 use wsframe::handshake::{
     self, ClientHandshake, ClientRequest, ExtensionOffers, Header, Request, Response,
 };
 use wsframe::utf8::Utf8Validator;
 use wsframe::{
     CloseCode, Config, Connection, DataKind, Event, HandshakeError, KeepAlive, ProtocolError,
-    Reassembler, Role, apply_mask,
+    Reassembler, Role,
 };
 use wsframe_qemu::{exit, report, sink, wires};
 
@@ -220,7 +221,6 @@ fn codec(input: &mut [u8], key: [u8; 4], out: &mut [u8]) {
             close.len(),
             close.is_empty(),
             close.check_sendable(),
-            close.emit(out),
         ));
     }
     let phase = apply_mask(input, key, input.len() % 4);
