@@ -7,7 +7,14 @@
 //! receiver appends them back before inflating (§7.2.2). The LZ77 window
 //! is negotiated as 2^N bytes, N in 8..=15 (§7.1.2).
 
+mod huffman;
+mod inflate;
+mod inflate_fast;
+#[cfg(test)]
+mod inflate_tests;
 pub(crate) mod tables;
+
+pub use inflate::{InflateError, Inflated, Inflater, Status};
 
 /// The four bytes RFC 7692 §7.2.1 removes from the end of every compressed
 /// message and §7.2.2 appends back before inflating: an empty stored block.
