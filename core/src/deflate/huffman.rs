@@ -183,12 +183,7 @@ pub(crate) fn lookup(table: &[u32], root: u32, bits: u64) -> u32 {
 /// false if zlib would reject the code (over-subscribed, or incomplete
 /// beyond what it allows).
 pub(crate) fn build(lens: &[u8], alphabet: Alphabet, root: u32, table: &mut [u32]) -> bool {
-    let mut count = [0u16; 16];
-    for &len in lens {
-        if let Some(c) = count.get_mut(usize::from(len)) {
-            *c += 1;
-        }
-    }
+    let count = count_lengths(lens);
     let max = (1..16)
         .rev()
         .find(|&l| count.get(l).is_some_and(|&c| c > 0));
@@ -205,11 +200,8 @@ pub(crate) fn build(lens: &[u8], alphabet: Alphabet, root: u32, table: &mut [u32
             return false;
         }
     }
-    if left > 0 {
-        if !alphabet.allows_incomplete(max) {
-            return false;
-        }
-        fill_holes(table, root_size);
+    if left > 0 && !alphabet.allows_incomplete(max) {
+        return false;
     }
     // Symbols sorted by (length, symbol): the canonical order (§3.2.2).
     let mut start = [0u16; 16];
@@ -231,7 +223,36 @@ pub(crate) fn build(lens: &[u8], alphabet: Alphabet, root: u32, table: &mut [u32
     fill_codes(&sorted, &count, max, alphabet, root, table)
 }
 
+/// How many codes have each length 0..=15 (four interleaved counters, so
+/// runs of equal lengths do not wait on one another).
+fn count_lengths(lens: &[u8]) -> [u16; 16] {
+    let mut counts = [[0u16; 16]; 4];
+    let mut quads = lens.chunks_exact(4);
+    for quad in &mut quads {
+        for (c, &len) in counts.iter_mut().zip(quad) {
+            if let Some(n) = c.get_mut(usize::from(len) & 15) {
+                *n += 1;
+            }
+        }
+    }
+    for &len in quads.remainder() {
+        if let Some(n) = counts[0].get_mut(usize::from(len) & 15) {
+            *n += 1;
+        }
+    }
+    let mut total = [0u16; 16];
+    for c in &counts {
+        for (t, &n) in total.iter_mut().zip(c) {
+            *t += n;
+        }
+    }
+    total
+}
+
 /// Writes every code's entry (the symbols already in canonical order).
+/// The root table grows by doubling: after the codes of length `len` are
+/// placed in the first 2^len slots, those slots are copied to the next
+/// 2^len, which replicates every shorter code (and hole) at once.
 fn fill_codes(
     sorted: &[u16],
     count: &[u16; 16],
@@ -241,18 +262,29 @@ fn fill_codes(
     table: &mut [u32],
 ) -> bool {
     let root_size = 1usize << root;
+    if table.len() < root_size {
+        return dead_arm!("every table holds its root", false);
+    }
+    fill_holes(table, 2);
+    let mut size = 2;
     let mut remaining = *count;
     let mut symbols = sorted.iter();
     let mut code = 0u32; // the canonical code, most significant bit first
     let mut next_sub = root_size;
     let (mut prefix, mut sub_base, mut sub_bits) = (usize::MAX, 0usize, 0u32);
     for len in 1..=max {
+        let len32 = len as u32;
+        while size < (1 << len32.min(root)) {
+            double(table, size);
+            size *= 2;
+        }
         for _ in 0..count.get(len).copied().unwrap_or(0) {
             let sym = symbols.next().copied().unwrap_or(0);
-            let len32 = len as u32;
             let rev = reverse(code, len32) as usize;
             if len32 <= root {
-                fill(table, rev, root_size, alphabet.entry(u32::from(sym), len32));
+                if let Some(slot) = table.get_mut(rev) {
+                    *slot = alphabet.entry(u32::from(sym), len32);
+                }
             } else {
                 if rev & (root_size - 1) != prefix {
                     prefix = rev & (root_size - 1);
@@ -280,7 +312,19 @@ fn fill_codes(
         }
         code <<= 1;
     }
+    while size < root_size {
+        double(table, size);
+        size *= 2;
+    }
     true
+}
+
+/// Copies the first `size` slots to the next `size`.
+fn double(table: &mut [u32], size: usize) {
+    let (done, rest) = table.split_at_mut(size.min(table.len()));
+    if let Some(next) = rest.get_mut(..done.len()) {
+        next.copy_from_slice(done);
+    }
 }
 
 /// Index bits of a subtable whose first code is `len` bits long: enough to

@@ -121,6 +121,26 @@ pub fn inflate_raw(bits: u8, input: &[u8]) -> (Vec<u8>, Verdict) {
     (out, verdict)
 }
 
+/// zlib's raw inflate in one call into `out` (for timing): bytes written.
+pub fn inflate_into(bits: u8, input: &[u8], out: &mut [u8]) -> usize {
+    let mut s = new_stream();
+    let size = std::mem::size_of::<ZStream>() as c_int;
+    // SAFETY: as in inflate_raw.
+    let rc = unsafe { inflateInit2_(&mut *s, -c_int::from(bits), zlibVersion(), size) };
+    assert_eq!(rc, Z_OK);
+    s.next_in = input.as_ptr();
+    s.avail_in = input.len() as c_uint;
+    s.next_out = out.as_mut_ptr();
+    s.avail_out = out.len() as c_uint;
+    // SAFETY: in/out pointers describe live buffers.
+    let rc = unsafe { inflate(&mut *s, Z_FINISH) };
+    assert_eq!(rc, Z_STREAM_END);
+    let n = out.len() - s.avail_out as usize;
+    // SAFETY: initialised above.
+    unsafe { inflateEnd(&mut *s) };
+    n
+}
+
 /// zlib's raw deflate (window bits 9..=15; zlib refuses 8 for raw
 /// streams), with a sync flush every `flush_every` input bytes (0: never)
 /// and a final block at the end.
