@@ -145,6 +145,7 @@ step_deflate() {
 }
 
 install_fuzz() {
+    install_deflate # the inflate target's oracle is the system zlib
     grep -q '^nightly' <<<"$(rustup toolchain list)" || run rustup toolchain install nightly --profile minimal
     cargo fuzz --version >/dev/null 2>&1 || run cargo install --locked cargo-fuzz
 }
