@@ -322,9 +322,7 @@ fn fill_codes(
 /// Copies the first `size` slots to the next `size`.
 fn double(table: &mut [u32], size: usize) {
     let (done, rest) = table.split_at_mut(size.min(table.len()));
-    if let Some(next) = rest.get_mut(..done.len()) {
-        next.copy_from_slice(done);
-    }
+    super::inflate_fast::copy(rest, done);
 }
 
 /// Index bits of a subtable whose first code is `len` bits long: enough to
