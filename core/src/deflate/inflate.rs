@@ -23,93 +23,19 @@
 //!   middle of a message (RFC 7692 §7.2.3.4).
 
 use super::huffman::{
-    self, Alphabet, CLEN_ROOT, DIST_ENOUGH, DIST_ROOT, FIXED_DIST, FIXED_DIST_ROOT, FIXED_LIT,
-    FIXED_LIT_ROOT, LIT_ENOUGH, LIT_ROOT,
+    DIST_ENOUGH, DIST_ROOT, FIXED_DIST, FIXED_DIST_ROOT, FIXED_LIT, FIXED_LIT_ROOT, LIT_ENOUGH,
+    LIT_ROOT,
 };
-use super::inflate_fast::{self, Io, Symbol, Tables, copy_match};
-use super::tables::CODE_LENGTH_ORDER;
+use fast::{Io, Symbol, Tables, copy_match};
+
+mod error;
+pub(super) mod fast;
+mod header;
+#[cfg(test)]
+mod tests;
+
 use super::{MAX_WINDOW_BITS, MIN_WINDOW_BITS, TRAILER};
-
-/// Why a compressed stream is corrupt (the connection closes with 1007,
-/// RFC 7692 §8 / RFC 6455 §7.4.1), or how the inflater was misused. The
-/// text after each variant is zlib's message for the same condition.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum InflateError {
-    /// A block header has BTYPE 11, which RFC 1951 §3.2.3 reserves
-    /// ("invalid block type").
-    InvalidBlockType,
-    /// A stored block's NLEN is not the ones' complement of its LEN
-    /// (§3.2.4; "invalid stored block lengths").
-    StoredLengthMismatch,
-    /// A dynamic block declares more than 286 literal/length codes or more
-    /// than 30 distance codes (§3.2.7; "too many length or distance
-    /// symbols").
-    TooManyCodes,
-    /// The code-length code is over-subscribed or incomplete (§3.2.7;
-    /// "invalid code lengths set").
-    BadCodeLengthCode,
-    /// A code-length repeat (16) with no previous length, or a repeat
-    /// running past the declared number of codes ("invalid bit length
-    /// repeat").
-    BadRepeat,
-    /// The literal/length code has no code for end-of-block, symbol 256
-    /// ("invalid code -- missing end-of-block").
-    MissingEndOfBlock,
-    /// The literal/length code is over-subscribed, or incomplete other
-    /// than a single one-bit code ("invalid literal/lengths set").
-    BadLiteralLengthCode,
-    /// The distance code is over-subscribed, or incomplete other than a
-    /// single one-bit code ("invalid distances set").
-    BadDistanceCode,
-    /// The data uses a literal/length code that has no symbol: 286 or 287
-    /// of the fixed code, or the unused half of a one-code code
-    /// ("invalid literal/length code").
-    InvalidLiteralLength,
-    /// The data uses a distance code that has no symbol: 30 or 31 of the
-    /// fixed code, or any code of an empty or one-code distance code
-    /// ("invalid distance code").
-    InvalidDistance,
-    /// A match reaches back further than the window (2^N, RFC 7692
-    /// §7.1.2) or than the stream's start ("invalid distance too far
-    /// back").
-    DistanceTooFar,
-    /// Usage: the window passed is not exactly [`Inflater::window_len`]
-    /// bytes for the configured window bits.
-    WindowSize,
-    /// Usage: window bits outside 8..=15 (RFC 7692 §7.1.2).
-    WindowBits,
-}
-
-impl InflateError {
-    /// A short description, for logs.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::InvalidBlockType => "invalid block type",
-            Self::StoredLengthMismatch => "invalid stored block lengths",
-            Self::TooManyCodes => "too many length or distance symbols",
-            Self::BadCodeLengthCode => "invalid code lengths set",
-            Self::BadRepeat => "invalid bit length repeat",
-            Self::MissingEndOfBlock => "invalid code -- missing end-of-block",
-            Self::BadLiteralLengthCode => "invalid literal/lengths set",
-            Self::BadDistanceCode => "invalid distances set",
-            Self::InvalidLiteralLength => "invalid literal/length code",
-            Self::InvalidDistance => "invalid distance code",
-            Self::DistanceTooFar => "invalid distance too far back",
-            Self::WindowSize => "window length is not 2^window_bits",
-            Self::WindowBits => "window bits outside 8..=15",
-        }
-    }
-}
-
-impl core::fmt::Display for InflateError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "std")]
-impl std::error::Error for InflateError {}
+pub use error::InflateError;
 
 /// Why a call returned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -501,124 +427,6 @@ impl Inflater {
         self.block_done()
     }
 
-    fn counts(&mut self, io: &mut Io<'_, '_>) -> Result<Option<Status>, InflateError> {
-        if !self.need(io, 14) {
-            return Ok(Some(Status::NeedsInput));
-        }
-        let counts = self.bits(14);
-        self.consume(14);
-        self.hlit = (counts & 0x1f) as u16 + 257;
-        self.hdist = ((counts >> 5) & 0x1f) as u8 + 1;
-        self.hclen = ((counts >> 10) & 0xf) as u8 + 4;
-        if self.hlit > 286 || self.hdist > 30 {
-            return Err(InflateError::TooManyCodes);
-        }
-        self.lens = [0; MAX_LENS];
-        self.state = State::CodeLengthLens(0);
-        Ok(None)
-    }
-
-    fn code_length_lens(
-        &mut self,
-        io: &mut Io<'_, '_>,
-        mut i: u8,
-    ) -> Result<Option<Status>, InflateError> {
-        while i < self.hclen {
-            if !self.need(io, 3) {
-                self.state = State::CodeLengthLens(i);
-                return Ok(Some(Status::NeedsInput));
-            }
-            let sym = CODE_LENGTH_ORDER.get(usize::from(i)).copied().unwrap_or(0);
-            let len = self.bits(3) as u8;
-            if let Some(slot) = self.lens.get_mut(usize::from(sym)) {
-                *slot = len;
-            }
-            self.consume(3);
-            i += 1;
-        }
-        let lens = self.lens.get(..19).unwrap_or(&[]);
-        if !huffman::build(lens, Alphabet::CodeLengths, CLEN_ROOT, &mut self.dist) {
-            return Err(InflateError::BadCodeLengthCode);
-        }
-        self.lens = [0; MAX_LENS];
-        self.state = State::CodeLens(0);
-        Ok(None)
-    }
-
-    fn code_lens(
-        &mut self,
-        io: &mut Io<'_, '_>,
-        mut i: u16,
-    ) -> Result<Option<Status>, InflateError> {
-        let total = self.hlit + u16::from(self.hdist);
-        while i < total {
-            if self.bitcount < 14 {
-                self.pull(io);
-            }
-            let e = huffman::lookup(&self.dist, CLEN_ROOT, self.bitbuf);
-            let (len, sym) = (huffman::code_len(e), huffman::value(e));
-            let (extra, base) = match sym {
-                16 => (2, 3),
-                17 => (3, 3),
-                18 => (7, 11),
-                _ => (0, 0),
-            };
-            if len + extra > self.bitcount {
-                self.state = State::CodeLens(i);
-                return Ok(Some(Status::NeedsInput));
-            }
-            if sym < 16 {
-                self.consume(len);
-                if let Some(l) = self.lens.get_mut(usize::from(i)) {
-                    *l = sym as u8;
-                }
-                i += 1;
-                continue;
-            }
-            let repeat = base + ((self.bitbuf >> len) as u32 & ((1 << extra) - 1));
-            self.consume(len + extra);
-            let fill = match (sym, i.checked_sub(1)) {
-                (16, None) => return Err(InflateError::BadRepeat),
-                (16, Some(prev)) => self.lens.get(usize::from(prev)).copied().unwrap_or(0),
-                _ => 0,
-            };
-            let end = i + repeat as u16;
-            if end > total {
-                return Err(InflateError::BadRepeat);
-            }
-            let run = self
-                .lens
-                .get_mut(usize::from(i)..usize::from(end))
-                .unwrap_or(&mut []);
-            run.fill(fill);
-            i = end;
-        }
-        self.build_tables()?;
-        self.state = State::Codes;
-        Ok(None)
-    }
-
-    /// Builds a dynamic block's two tables from the lengths just read.
-    fn build_tables(&mut self) -> Result<(), InflateError> {
-        let hlit = usize::from(self.hlit);
-        if self.lens.get(256).copied().unwrap_or(0) == 0 {
-            return Err(InflateError::MissingEndOfBlock);
-        }
-        let lit_lens = self.lens.get(..hlit).unwrap_or(&[]);
-        if !huffman::build(lit_lens, Alphabet::LitLen, LIT_ROOT, &mut self.lit) {
-            return Err(InflateError::BadLiteralLengthCode);
-        }
-        let dist_lens = self
-            .lens
-            .get(hlit..hlit + usize::from(self.hdist))
-            .unwrap_or(&[]);
-        if !huffman::build(dist_lens, Alphabet::Dist, DIST_ROOT, &mut self.dist) {
-            return Err(InflateError::BadDistanceCode);
-        }
-        self.fixed = false;
-        Ok(())
-    }
-
     fn tables(&self) -> Tables<'_> {
         if self.fixed {
             Tables {
@@ -642,7 +450,7 @@ impl Inflater {
     fn codes(&mut self, io: &mut Io<'_, '_>) -> Result<Option<Status>, InflateError> {
         loop {
             let (mut bitbuf, mut bitcount) = (self.bitbuf, self.bitcount);
-            let end = inflate_fast::decode(&self.tables(), &mut bitbuf, &mut bitcount, io);
+            let end = fast::decode(&self.tables(), &mut bitbuf, &mut bitcount, io);
             (self.bitbuf, self.bitcount) = (bitbuf, bitcount);
             if end? {
                 return Ok(self.block_done());
@@ -650,7 +458,7 @@ impl Inflater {
             if self.bitcount < 48 {
                 self.pull(io);
             }
-            let symbol = inflate_fast::symbol(&self.tables(), self.bitbuf, self.bitcount, io)?;
+            let symbol = fast::symbol(&self.tables(), self.bitbuf, self.bitcount, io)?;
             let Some((used, symbol)) = symbol else {
                 return Ok(Some(Status::NeedsInput));
             };

@@ -9,9 +9,6 @@
 
 mod huffman;
 mod inflate;
-mod inflate_fast;
-#[cfg(test)]
-mod inflate_tests;
 pub(crate) mod tables;
 
 pub use inflate::{InflateError, Inflated, Inflater, Status};

@@ -8,8 +8,8 @@
 //! read per symbol (at least 56 valid bits, more than the 48 the longest
 //! length + distance pair takes), so no symbol waits for input.
 
-use super::huffman::{self, BASE, END, LITERAL, code_len, extra_bits, kind, value};
-use super::inflate::InflateError;
+use super::super::huffman::{self, BASE, END, LITERAL, code_len, extra_bits, kind, value};
+use super::InflateError;
 
 /// The longest match (§3.2.5): the fast loop keeps this much output room.
 const MAX_MATCH: usize = 258;
@@ -17,20 +17,20 @@ const MAX_MATCH: usize = 258;
 /// One call's input and output: the input and how much of it is taken,
 /// the ring and the write position, the write limit (ring end or
 /// `max_out`), and the stream's history in the ring when the call began.
-pub(super) struct Io<'i, 'w> {
-    pub(super) input: &'i [u8],
-    pub(super) at: usize,
-    pub(super) ring: &'w mut [u8],
-    pub(super) start: usize,
-    pub(super) pos: usize,
-    pub(super) limit: usize,
-    pub(super) history: usize,
+pub(in crate::deflate) struct Io<'i, 'w> {
+    pub(in crate::deflate) input: &'i [u8],
+    pub(in crate::deflate) at: usize,
+    pub(in crate::deflate) ring: &'w mut [u8],
+    pub(in crate::deflate) start: usize,
+    pub(in crate::deflate) pos: usize,
+    pub(in crate::deflate) limit: usize,
+    pub(in crate::deflate) history: usize,
 }
 
 impl Io<'_, '_> {
     /// Writes one byte (the caller checked `pos < limit`).
     #[inline(always)]
-    pub(super) fn put(&mut self, byte: u8) {
+    pub(in crate::deflate) fn put(&mut self, byte: u8) {
         if let Some(slot) = self.ring.get_mut(self.pos) {
             *slot = byte;
         }
@@ -38,7 +38,7 @@ impl Io<'_, '_> {
     }
 
     /// Copies `n` input bytes to the output (the caller checked both).
-    pub(super) fn copy_input(&mut self, n: usize) {
+    pub(in crate::deflate) fn copy_input(&mut self, n: usize) {
         let src = self.input.get(self.at..self.at + n).unwrap_or(&[]);
         let dst = self.ring.get_mut(self.pos..self.pos + n).unwrap_or(&mut []);
         copy(dst, src);
@@ -55,15 +55,15 @@ impl Io<'_, '_> {
 }
 
 /// The current block's literal/length and distance tables.
-pub(super) struct Tables<'t> {
-    pub(super) lit: &'t [u32],
-    pub(super) lit_root: u32,
-    pub(super) dist: &'t [u32],
-    pub(super) dist_root: u32,
+pub(in crate::deflate) struct Tables<'t> {
+    pub(in crate::deflate) lit: &'t [u32],
+    pub(in crate::deflate) lit_root: u32,
+    pub(in crate::deflate) dist: &'t [u32],
+    pub(in crate::deflate) dist_root: u32,
 }
 
 /// A decoded symbol.
-pub(super) enum Symbol {
+pub(in crate::deflate) enum Symbol {
     Literal(u8),
     End,
     Match { len: u16, dist: u16 },
@@ -80,7 +80,7 @@ fn low(bits: u64, n: u32) -> u32 {
 /// zlib's order: literal/length code, its extra bits, distance code, its
 /// extra bits, distance too far back.
 #[inline(always)]
-pub(super) fn symbol(
+pub(in crate::deflate) fn symbol(
     t: &Tables<'_>,
     buf: u64,
     count: u32,
@@ -141,7 +141,7 @@ fn matched(
 /// The fast loop: decodes while at least 8 input bytes and [`MAX_MATCH`]
 /// bytes of output room remain. Returns true at the end of the block.
 /// `bitbuf`/`bitcount` come in and go out with no bits above `bitcount`.
-pub(super) fn decode(
+pub(in crate::deflate) fn decode(
     t: &Tables<'_>,
     bitbuf: &mut u64,
     bitcount: &mut u32,
@@ -189,7 +189,7 @@ pub(super) fn decode(
 /// `pos` (with `pos + n` within the ring), as LZ77 does: byte by byte
 /// forward, so a distance shorter than the length repeats the pattern. A
 /// source before the ring's start wraps to its end.
-pub(super) fn copy_match(ring: &mut [u8], pos: usize, dist: usize, n: usize) {
+pub(in crate::deflate) fn copy_match(ring: &mut [u8], pos: usize, dist: usize, n: usize) {
     if dist <= pos {
         lz_copy(ring, pos - dist, pos, n);
         return;
@@ -245,7 +245,7 @@ fn lz_copy(ring: &mut [u8], src: usize, dst: usize, n: usize) {
 /// its length-mismatch panic at opt-level "z" and a zipped loop is slow
 /// for the short copies that matches mostly are.
 #[inline(always)]
-pub(super) fn copy<T: Copy>(dst: &mut [T], src: &[T]) {
+pub(in crate::deflate) fn copy<T: Copy>(dst: &mut [T], src: &[T]) {
     let n = dst.len().min(src.len());
     let (Some(d), Some(s)) = (dst.get_mut(..n), src.get(..n)) else {
         return dead_arm!("n is within both", ());
