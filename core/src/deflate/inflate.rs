@@ -202,7 +202,51 @@ impl Inflater {
     /// The output stops at the ring's end; the next call starts at its
     /// beginning. An error found after some output of this call is
     /// returned by the next call (this one returns the output first).
+    ///
+    /// The receive loop of one RFC 7692 message, context takeover on
+    /// (call [`reset`](Self::reset) after each message without it):
+    ///
+    /// ```
+    /// use wsframe::deflate::{Inflater, Status};
+    /// let mut inflater = Inflater::new(15).unwrap();
+    /// let mut window = vec![0u8; Inflater::window_len(15)];
+    /// let mut text = Vec::new();
+    /// // RFC 7692 §7.2.3.1: "Hello", in two frames.
+    /// for frame in [&[0xf2, 0x48, 0xcd][..], &[0xc9, 0xc9, 0x07, 0x00]] {
+    ///     let mut at = 0;
+    ///     loop {
+    ///         let done = inflater.inflate(&frame[at..], &mut window, 4096)?;
+    ///         text.extend_from_slice(done.output);
+    ///         at += done.consumed;
+    ///         if done.status == Status::NeedsInput {
+    ///             break;
+    ///         }
+    ///     }
+    /// }
+    /// loop {
+    ///     let done = inflater.finish_message(&mut window, 4096)?;
+    ///     text.extend_from_slice(done.output);
+    ///     match done.status {
+    ///         Status::MessageEnd => break,
+    ///         Status::NeedsInput => panic!("truncated message: close with 1007"),
+    ///         _ => {}
+    ///     }
+    /// }
+    /// assert_eq!(text, b"Hello");
+    /// # Ok::<(), wsframe::deflate::InflateError>(())
+    /// ```
     pub fn inflate<'w>(
+        &mut self,
+        input: &[u8],
+        window: &'w mut [u8],
+        max_out: usize,
+    ) -> Result<Inflated<'w>, InflateError> {
+        self.trailer_fed = 0;
+        self.inflate_inner(input, window, max_out)
+    }
+
+    /// [`inflate`](Self::inflate) without forgetting a trailer being fed.
+    fn inflate_inner<'w>(
         &mut self,
         input: &[u8],
         window: &'w mut [u8],
@@ -254,10 +298,12 @@ impl Inflater {
 
     /// Ends a message (RFC 7692 §7.2.2): inflates the four bytes
     /// [`TRAILER`] the sender removed, unless the stream just ended with a
-    /// final block and nothing after it (§7.2.3.4). Call until the status is
-    /// [`Status::MessageEnd`]; [`Status::NeedsInput`] means the message's
-    /// data ends inside a block (a truncated message), [`Status::OutputFull`]
-    /// means more output follows. `consumed` is always 0.
+    /// final block and nothing after it (§7.2.3.4). Call after the
+    /// message's last `inflate` returned [`Status::NeedsInput`], and again
+    /// while it returns [`Status::OutputFull`] or [`Status::StreamEnd`];
+    /// it ends with [`Status::MessageEnd`], or with [`Status::NeedsInput`]
+    /// if the message's data stops inside a block (a truncated message:
+    /// the connection fails it). `consumed` is always 0.
     pub fn finish_message<'w>(
         &mut self,
         window: &'w mut [u8],
@@ -276,16 +322,17 @@ impl Inflater {
         }
         let fed = usize::from(self.trailer_fed);
         let rest = TRAILER.get(fed..).unwrap_or(&[]);
-        let mut done = self.inflate(rest, window, max_out)?;
+        let mut done = self.inflate_inner(rest, window, max_out)?;
         self.trailer_fed = (fed + done.consumed).min(TRAILER.len()) as u8;
         done.consumed = 0;
-        let boundary = matches!(self.state, State::Header | State::StreamEnd) && self.bitcount == 0;
-        if usize::from(self.trailer_fed) == TRAILER.len()
-            && done.status == Status::NeedsInput
-            && boundary
-        {
+        if usize::from(self.trailer_fed) == TRAILER.len() && done.status == Status::NeedsInput {
+            // The message is over either way: whole at a block boundary,
+            // else truncated (the caller fails it).
             self.trailer_fed = 0;
-            done.status = Status::MessageEnd;
+            let boundary = matches!(self.state, State::Header | State::StreamEnd);
+            if boundary && self.bitcount == 0 {
+                done.status = Status::MessageEnd;
+            }
         }
         Ok(done)
     }
