@@ -167,7 +167,17 @@ pub(in crate::deflate) fn decode(
                 buf >>= used;
                 count -= used;
                 match sym {
-                    Symbol::Literal(byte) => io.put(byte),
+                    Symbol::Literal(byte) => {
+                        io.put(byte);
+                        // At least 41 bits are left: room for a second
+                        // literal without a refill (the output had 258).
+                        let e = huffman::lookup(t.lit, t.lit_root, buf);
+                        if kind(e) == LITERAL && code_len(e) <= count {
+                            buf >>= code_len(e);
+                            count -= code_len(e);
+                            io.put(value(e) as u8);
+                        }
+                    }
                     Symbol::End => break Ok(true),
                     Symbol::Match { len, dist } => {
                         let len = usize::from(len);
