@@ -8,13 +8,13 @@
 //!   same window (the ring, exactly [`Inflater::window_len`] bytes) on
 //!   every call and leaves it untouched between calls: it is the LZ77
 //!   history.
-//! - Each call decodes until the input is used up ([`Status::NeedsInput`]),
-//!   the output reaches the ring's end or `max_out` ([`Status::OutputFull`]),
-//!   or a final block ends ([`Status::StreamEnd`]). The output is one
+//! - Each call decodes until the input is used up ([`InflateStatus::NeedsInput`]),
+//!   the output reaches the ring's end or `max_out` ([`InflateStatus::OutputFull`]),
+//!   or a final block ends ([`InflateStatus::StreamEnd`]). The output is one
 //!   contiguous slice of the ring; the next call continues after it.
 //!   Input may come in pieces of any size: the same bytes give the same
 //!   output however they are split.
-//! - Truncated data is never an error: it is [`Status::NeedsInput`]. Corrupt
+//! - Truncated data is never an error: it is [`InflateStatus::NeedsInput`]. Corrupt
 //!   data is an [`InflateError`], decided exactly where zlib decides it
 //!   (same accept/reject verdict as zlib's raw inflate with the same
 //!   window). Once failed, the inflater stays failed until [`Inflater::reset`].
@@ -39,7 +39,7 @@ pub use error::InflateError;
 
 /// Why a call returned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
+pub enum InflateStatus {
     /// Every input byte is taken (some may wait in the bit buffer): call
     /// again with more input. A stream cut short here is not an error.
     NeedsInput,
@@ -65,7 +65,7 @@ pub struct Inflated<'w> {
     /// The bytes inflated by this call: one contiguous slice of the ring.
     pub output: &'w [u8],
     /// Why the call returned.
-    pub status: Status,
+    pub status: InflateStatus,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -207,7 +207,7 @@ impl Inflater {
     /// (call [`reset`](Self::reset) after each message without it):
     ///
     /// ```
-    /// use wsframe::deflate::{Inflater, Status};
+    /// use wsframe::deflate::{Inflater, InflateStatus};
     /// let mut inflater = Inflater::new(15).unwrap();
     /// let mut window = vec![0u8; Inflater::window_len(15)];
     /// let mut text = Vec::new();
@@ -218,7 +218,7 @@ impl Inflater {
     ///         let done = inflater.inflate(&frame[at..], &mut window, 4096)?;
     ///         text.extend_from_slice(done.output);
     ///         at += done.consumed;
-    ///         if done.status == Status::NeedsInput {
+    ///         if done.status == InflateStatus::NeedsInput {
     ///             break;
     ///         }
     ///     }
@@ -227,8 +227,8 @@ impl Inflater {
     ///     let done = inflater.finish_message(&mut window, 4096)?;
     ///     text.extend_from_slice(done.output);
     ///     match done.status {
-    ///         Status::MessageEnd => break,
-    ///         Status::NeedsInput => panic!("truncated message: close with 1007"),
+    ///         InflateStatus::MessageEnd => break,
+    ///         InflateStatus::NeedsInput => panic!("truncated message: close with 1007"),
     ///         _ => {}
     ///     }
     /// }
@@ -284,7 +284,7 @@ impl Inflater {
                 if pos == start {
                     return Err(e);
                 }
-                Status::OutputFull
+                InflateStatus::OutputFull
             }
         };
         let window: &'w [u8] = window;
@@ -299,9 +299,9 @@ impl Inflater {
     /// Ends a message (RFC 7692 §7.2.2): inflates the four bytes
     /// [`TRAILER`] the sender removed, unless the stream just ended with a
     /// final block and nothing after it (§7.2.3.4). Call after the
-    /// message's last `inflate` returned [`Status::NeedsInput`], and again
-    /// while it returns [`Status::OutputFull`] or [`Status::StreamEnd`];
-    /// it ends with [`Status::MessageEnd`], or with [`Status::NeedsInput`]
+    /// message's last `inflate` returned [`InflateStatus::NeedsInput`], and again
+    /// while it returns [`InflateStatus::OutputFull`] or [`InflateStatus::StreamEnd`];
+    /// it ends with [`InflateStatus::MessageEnd`], or with [`InflateStatus::NeedsInput`]
     /// if the message's data stops inside a block (a truncated message:
     /// the connection fails it). `consumed` is always 0.
     pub fn finish_message<'w>(
@@ -317,7 +317,7 @@ impl Inflater {
             return Ok(Inflated {
                 consumed: 0,
                 output: &[],
-                status: Status::MessageEnd,
+                status: InflateStatus::MessageEnd,
             });
         }
         let fed = usize::from(self.trailer_fed);
@@ -325,13 +325,15 @@ impl Inflater {
         let mut done = self.inflate_inner(rest, window, max_out)?;
         self.trailer_fed = (fed + done.consumed).min(TRAILER.len()) as u8;
         done.consumed = 0;
-        if usize::from(self.trailer_fed) == TRAILER.len() && done.status == Status::NeedsInput {
+        if usize::from(self.trailer_fed) == TRAILER.len()
+            && done.status == InflateStatus::NeedsInput
+        {
             // The message is over either way: whole at a block boundary,
             // else truncated (the caller fails it).
             self.trailer_fed = 0;
             let boundary = matches!(self.state, State::Header | State::StreamEnd);
             if boundary && self.bitcount == 0 {
-                done.status = Status::MessageEnd;
+                done.status = InflateStatus::MessageEnd;
             }
         }
         Ok(done)
@@ -344,7 +346,7 @@ impl Inflater {
         self.final_block = false;
     }
 
-    fn run(&mut self, io: &mut Io<'_, '_>) -> Result<Status, InflateError> {
+    fn run(&mut self, io: &mut Io<'_, '_>) -> Result<InflateStatus, InflateError> {
         loop {
             let step = match self.state {
                 State::Header => self.header(io)?,
@@ -355,7 +357,7 @@ impl Inflater {
                 State::CodeLens(i) => self.code_lens(io, i)?,
                 State::Codes => self.codes(io)?,
                 State::Copy { len, dist } => self.copy(io, len, dist),
-                State::StreamEnd => Some(Status::NeedsInput),
+                State::StreamEnd => Some(InflateStatus::NeedsInput),
                 State::Failed(e) => return Err(e),
             };
             if let Some(status) = step {
@@ -398,19 +400,19 @@ impl Inflater {
     }
 
     /// A block ended: the next header, or the stream's end after BFINAL.
-    fn block_done(&mut self) -> Option<Status> {
+    fn block_done(&mut self) -> Option<InflateStatus> {
         if self.final_block {
             self.align();
             self.state = State::StreamEnd;
-            return Some(Status::StreamEnd);
+            return Some(InflateStatus::StreamEnd);
         }
         self.state = State::Header;
         None
     }
 
-    fn header(&mut self, io: &mut Io<'_, '_>) -> Result<Option<Status>, InflateError> {
+    fn header(&mut self, io: &mut Io<'_, '_>) -> Result<Option<InflateStatus>, InflateError> {
         if !self.need(io, 3) {
-            return Ok(Some(Status::NeedsInput));
+            return Ok(Some(InflateStatus::NeedsInput));
         }
         let header = self.bits(3);
         self.consume(3);
@@ -430,9 +432,12 @@ impl Inflater {
         Ok(None)
     }
 
-    fn stored_lengths(&mut self, io: &mut Io<'_, '_>) -> Result<Option<Status>, InflateError> {
+    fn stored_lengths(
+        &mut self,
+        io: &mut Io<'_, '_>,
+    ) -> Result<Option<InflateStatus>, InflateError> {
         if !self.need(io, 32) {
-            return Ok(Some(Status::NeedsInput));
+            return Ok(Some(InflateStatus::NeedsInput));
         }
         let len = self.bits(16);
         let nlen = (self.bitbuf >> 16) as u32 & 0xffff;
@@ -449,11 +454,11 @@ impl Inflater {
 
     /// Copies a stored block: first whole bytes left in the bit buffer,
     /// then straight from the input.
-    fn stored(&mut self, io: &mut Io<'_, '_>, mut left: u16) -> Option<Status> {
+    fn stored(&mut self, io: &mut Io<'_, '_>, mut left: u16) -> Option<InflateStatus> {
         while left > 0 {
             if io.pos == io.limit {
                 self.state = State::Stored(left);
-                return Some(Status::OutputFull);
+                return Some(InflateStatus::OutputFull);
             }
             if self.bitcount >= 8 {
                 io.put(self.bits(8) as u8);
@@ -466,7 +471,7 @@ impl Inflater {
                 .min(io.input.len() - io.at);
             if n == 0 {
                 self.state = State::Stored(left);
-                return Some(Status::NeedsInput);
+                return Some(InflateStatus::NeedsInput);
             }
             io.copy_input(n);
             left -= n as u16;
@@ -494,7 +499,7 @@ impl Inflater {
 
     /// Literals and matches: the fast loop while input and output are
     /// plentiful, then one symbol at a time.
-    fn codes(&mut self, io: &mut Io<'_, '_>) -> Result<Option<Status>, InflateError> {
+    fn codes(&mut self, io: &mut Io<'_, '_>) -> Result<Option<InflateStatus>, InflateError> {
         loop {
             let (mut bitbuf, mut bitcount) = (self.bitbuf, self.bitcount);
             let end = fast::decode(&self.tables(), &mut bitbuf, &mut bitcount, io);
@@ -507,12 +512,12 @@ impl Inflater {
             }
             let symbol = fast::symbol(&self.tables(), self.bitbuf, self.bitcount, io)?;
             let Some((used, symbol)) = symbol else {
-                return Ok(Some(Status::NeedsInput));
+                return Ok(Some(InflateStatus::NeedsInput));
             };
             match symbol {
                 Symbol::Literal(byte) => {
                     if io.pos == io.limit {
-                        return Ok(Some(Status::OutputFull));
+                        return Ok(Some(InflateStatus::OutputFull));
                     }
                     self.consume(used);
                     io.put(byte);
@@ -531,14 +536,14 @@ impl Inflater {
     }
 
     /// Copies (the rest of) a match as far as the output allows.
-    fn copy(&mut self, io: &mut Io<'_, '_>, len: u16, dist: u16) -> Option<Status> {
+    fn copy(&mut self, io: &mut Io<'_, '_>, len: u16, dist: u16) -> Option<InflateStatus> {
         let n = usize::from(len).min(io.limit - io.pos);
         copy_match(io.ring, io.pos, usize::from(dist), n);
         io.pos += n;
         let left = len - n as u16;
         if left > 0 {
             self.state = State::Copy { len: left, dist };
-            return Some(Status::OutputFull);
+            return Some(InflateStatus::OutputFull);
         }
         self.state = State::Codes;
         None

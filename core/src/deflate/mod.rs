@@ -11,7 +11,7 @@ mod huffman;
 mod inflate;
 pub(crate) mod tables;
 
-pub use inflate::{InflateError, Inflated, Inflater, Status};
+pub use inflate::{InflateError, InflateStatus, Inflated, Inflater};
 
 /// The four bytes RFC 7692 §7.2.1 removes from the end of every compressed
 /// message and §7.2.2 appends back before inflating: an empty stored block.

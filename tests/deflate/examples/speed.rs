@@ -7,7 +7,7 @@
 //!   cargo run --profile speed --example speed
 
 use std::ffi::c_int;
-use wsframe::deflate::{Inflater, Status};
+use wsframe::deflate::{InflateStatus, Inflater};
 use wsframe_deflate_tests::{Kind, corpus, zlib};
 
 #[repr(C)]
@@ -45,7 +45,7 @@ fn ours(inf: &mut Inflater, win: &mut [u8], stream: &[u8]) -> usize {
         let r = inf.inflate(&stream[at..], win, usize::MAX).unwrap();
         at += r.consumed;
         n += r.output.len();
-        if r.status == Status::StreamEnd {
+        if r.status == InflateStatus::StreamEnd {
             return n;
         }
     }

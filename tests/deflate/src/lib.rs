@@ -6,7 +6,7 @@
 pub mod blocks;
 pub mod zlib;
 
-use wsframe::deflate::{Inflater, Status};
+use wsframe::deflate::{InflateStatus, Inflater};
 pub use zlib::Verdict;
 
 /// wsframe's inflater on the first stream of `input` (window 2^`bits`),
@@ -23,8 +23,8 @@ pub fn inflate_ours(bits: u8, input: &[u8], piece: usize, max_out: usize) -> (Ve
                     out.extend_from_slice(r.output);
                     at += r.consumed;
                     match r.status {
-                        Status::StreamEnd => return (out, Verdict::Complete),
-                        Status::NeedsInput => break,
+                        InflateStatus::StreamEnd => return (out, Verdict::Complete),
+                        InflateStatus::NeedsInput => break,
                         _ => {}
                     }
                 }

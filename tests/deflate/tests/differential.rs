@@ -94,7 +94,7 @@ fn split_feeding_agrees() {
 /// stream after a reset (§7.1.1).
 #[test]
 fn websocket_messages() {
-    use wsframe::deflate::{Inflater, Status, TRAILER};
+    use wsframe::deflate::{InflateStatus, Inflater, TRAILER};
     let messages: Vec<Vec<u8>> = (0..40)
         .map(|i| corpus(KINDS[i % 4], [0, 1, 125, 3000, 40_000][i % 5], i as u64))
         .collect();
@@ -129,7 +129,7 @@ fn websocket_messages() {
                         let r = inf.inflate(&frame[at..], &mut win, 1000).unwrap();
                         out.extend_from_slice(r.output);
                         at += r.consumed;
-                        if r.status == Status::NeedsInput {
+                        if r.status == InflateStatus::NeedsInput {
                             break;
                         }
                     }
@@ -137,10 +137,10 @@ fn websocket_messages() {
                 loop {
                     let r = inf.finish_message(&mut win, 1000).unwrap();
                     out.extend_from_slice(r.output);
-                    if r.status == Status::MessageEnd {
+                    if r.status == InflateStatus::MessageEnd {
                         break;
                     }
-                    assert_ne!(r.status, Status::NeedsInput, "message {i} truncated");
+                    assert_ne!(r.status, InflateStatus::NeedsInput, "message {i} truncated");
                 }
                 assert!(out == *msg, "window {bits} message {i}");
                 compared += 1;

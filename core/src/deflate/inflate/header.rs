@@ -6,12 +6,15 @@
 use super::super::huffman::{self, Alphabet, CLEN_ROOT, DIST_ROOT, LIT_ROOT};
 use super::super::tables::CODE_LENGTH_ORDER;
 use super::fast::Io;
-use super::{InflateError, Inflater, MAX_LENS, State, Status};
+use super::{InflateError, InflateStatus, Inflater, MAX_LENS, State};
 
 impl Inflater {
-    pub(super) fn counts(&mut self, io: &mut Io<'_, '_>) -> Result<Option<Status>, InflateError> {
+    pub(super) fn counts(
+        &mut self,
+        io: &mut Io<'_, '_>,
+    ) -> Result<Option<InflateStatus>, InflateError> {
         if !self.need(io, 14) {
-            return Ok(Some(Status::NeedsInput));
+            return Ok(Some(InflateStatus::NeedsInput));
         }
         let counts = self.bits(14);
         self.consume(14);
@@ -30,11 +33,11 @@ impl Inflater {
         &mut self,
         io: &mut Io<'_, '_>,
         mut i: u8,
-    ) -> Result<Option<Status>, InflateError> {
+    ) -> Result<Option<InflateStatus>, InflateError> {
         while i < self.hclen {
             if !self.need(io, 3) {
                 self.state = State::CodeLengthLens(i);
-                return Ok(Some(Status::NeedsInput));
+                return Ok(Some(InflateStatus::NeedsInput));
             }
             let sym = CODE_LENGTH_ORDER.get(usize::from(i)).copied().unwrap_or(0);
             let len = self.bits(3) as u8;
@@ -57,7 +60,7 @@ impl Inflater {
         &mut self,
         io: &mut Io<'_, '_>,
         mut i: u16,
-    ) -> Result<Option<Status>, InflateError> {
+    ) -> Result<Option<InflateStatus>, InflateError> {
         let total = self.hlit + u16::from(self.hdist);
         while i < total {
             if self.bitcount < 14 {
@@ -73,7 +76,7 @@ impl Inflater {
             };
             if len + extra > self.bitcount {
                 self.state = State::CodeLens(i);
-                return Ok(Some(Status::NeedsInput));
+                return Ok(Some(InflateStatus::NeedsInput));
             }
             if sym < 16 {
                 self.consume(len);

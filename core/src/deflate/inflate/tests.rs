@@ -3,7 +3,7 @@
 //! bound. miniz_oxide's compressor makes the larger streams; a small bit
 //! writer makes the hand-built ones.
 
-use super::{InflateError, Inflater, Status};
+use super::{InflateError, InflateStatus, Inflater};
 use crate::deflate::tables::{self, DIST_BASE, LENGTH_BASE};
 use crate::testing::xorshift;
 
@@ -26,7 +26,7 @@ fn inflate_chunks(
             let r = inf.inflate(&chunk[at..], window, max_out)?;
             out.extend_from_slice(r.output);
             at += r.consumed;
-            if r.status == Status::NeedsInput {
+            if r.status == InflateStatus::NeedsInput {
                 assert_eq!(at, chunk.len(), "NeedsInput with input left");
                 break;
             }
@@ -59,8 +59,8 @@ fn message(
         let r = inf.finish_message(window, usize::MAX)?;
         out.extend_from_slice(r.output);
         match r.status {
-            Status::MessageEnd => return Ok(out),
-            Status::NeedsInput => panic!("message truncated"),
+            InflateStatus::MessageEnd => return Ok(out),
+            InflateStatus::NeedsInput => panic!("message truncated"),
             _ => {}
         }
     }
@@ -267,11 +267,14 @@ fn truncated_message_needs_input() {
     // A 256-byte stored block with two bytes: the trailer is data too.
     let stored = hex("00 00 01 ff fe 48 65");
     let r = inf.inflate(&stored, &mut w, usize::MAX).unwrap();
-    assert_eq!((r.output, r.status), (&b"He"[..], Status::NeedsInput));
+    assert_eq!(
+        (r.output, r.status),
+        (&b"He"[..], InflateStatus::NeedsInput)
+    );
     let r = inf.finish_message(&mut w, usize::MAX).unwrap();
     assert_eq!(
         (r.output, r.status),
-        (&hex("00 00 ff ff")[..], Status::NeedsInput)
+        (&hex("00 00 ff ff")[..], InflateStatus::NeedsInput)
     );
 }
 
@@ -394,7 +397,7 @@ fn streams_follow_each_other() {
     let r = inf.inflate(&both, &mut win, usize::MAX).unwrap();
     assert_eq!(
         (r.output, r.status),
-        (&b"first stream, first stream"[..], Status::StreamEnd)
+        (&b"first stream, first stream"[..], InflateStatus::StreamEnd)
     );
     assert!(r.consumed <= both.len());
     let rest = &both[r.consumed..];

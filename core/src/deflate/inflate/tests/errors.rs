@@ -3,7 +3,7 @@
 //! accepts.
 
 use super::{Writer, hex, inflate_split, message, small_lit_lens, spell};
-use crate::deflate::inflate::{InflateError, Inflater, Status};
+use crate::deflate::inflate::{InflateError, InflateStatus, Inflater};
 
 fn err_of(stream: &[u8]) -> InflateError {
     let whole = inflate_split(15, stream, usize::MAX, usize::MAX);
@@ -159,7 +159,7 @@ fn errors_stick_until_reset() {
     w.fixed_lit(286);
     let bad = w.finish();
     let r = inf.inflate(&bad, &mut win, usize::MAX).unwrap();
-    assert_eq!((r.output, r.status), (&b"a"[..], Status::OutputFull));
+    assert_eq!((r.output, r.status), (&b"a"[..], InflateStatus::OutputFull));
     assert_eq!(
         inf.inflate(&[], &mut win, 9).unwrap_err(),
         InflateError::InvalidLiteralLength
