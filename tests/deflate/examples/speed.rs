@@ -6,6 +6,8 @@
 //!
 //!   cargo run --profile speed --example speed
 
+use miniz_oxide::inflate::TINFLStatus;
+use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
 use std::ffi::c_int;
 use wsframe::deflate::{InflateStatus, Inflater};
 use wsframe_deflate_tests::{Kind, corpus, zlib};
@@ -51,6 +53,21 @@ fn ours(inf: &mut Inflater, win: &mut [u8], stream: &[u8]) -> usize {
     }
 }
 
+fn zlib_rs_inflate(stream: &[u8], flat: &mut [u8]) -> usize {
+    let config = zlib_rs::InflateConfig { window_bits: -15 };
+    let (out, rc) = zlib_rs::decompress_slice(flat, stream, config);
+    assert_eq!(rc, zlib_rs::ReturnCode::Ok);
+    out.len()
+}
+
+fn miniz_inflate(d: &mut DecompressorOxide, stream: &[u8], flat: &mut [u8]) -> usize {
+    d.init();
+    let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+    let (status, _, n) = decompress(d, stream, flat, 0, flags);
+    assert_eq!(status, TINFLStatus::Done);
+    n
+}
+
 fn main() {
     let mut inf = Inflater::new(15).unwrap();
     let mut win = vec![0u8; 1 << 15];
@@ -74,6 +91,15 @@ fn main() {
                 .map(|_| zlib::inflate_into(15, &stream, &mut flat))
                 .sum()
         });
+        let t_zrs = best(7, || {
+            (0..reps).map(|_| zlib_rs_inflate(&stream, &mut flat)).sum()
+        });
+        let mut miniz = Box::new(DecompressorOxide::new());
+        let t_miniz = best(7, || {
+            (0..reps)
+                .map(|_| miniz_inflate(&mut miniz, &stream, &mut flat))
+                .sum()
+        });
         let mb = (size * reps) as f64 / 1e6;
         println!(
             "JSON {size:>8} B ({} B compressed, {block}): wsframe {:7.1} MB/s ({:.2} us/msg), zlib {} {:7.1} MB/s ({:.2} us/msg), ratio {:.2}",
@@ -84,6 +110,13 @@ fn main() {
             mb / t_zlib,
             t_zlib * 1e6 / reps as f64,
             t_zlib / t_ours
+        );
+        println!(
+            "    zlib-rs {:.2} us/msg ({:.2}x ours), miniz_oxide {:.2} us/msg ({:.2}x ours)",
+            t_zrs * 1e6 / reps as f64,
+            t_zrs / t_ours,
+            t_miniz * 1e6 / reps as f64,
+            t_miniz / t_ours
         );
     }
 }
