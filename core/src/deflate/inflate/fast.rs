@@ -199,7 +199,22 @@ pub(in crate::deflate) fn decode(
 /// `pos` (with `pos + n` within the ring), as LZ77 does: byte by byte
 /// forward, so a distance shorter than the length repeats the pattern. A
 /// source before the ring's start wraps to its end.
+#[inline(always)]
 pub(in crate::deflate) fn copy_match(ring: &mut [u8], pos: usize, dist: usize, n: usize) {
+    // The common case inline: the source wholly before the destination.
+    if n <= dist && dist <= pos {
+        if let Some((before, after)) = ring.split_at_mut_checked(pos) {
+            let src = before.get(pos - dist..pos - dist + n).unwrap_or(&[]);
+            copy(after, src);
+            return;
+        }
+    }
+    copy_match_slow(ring, pos, dist, n);
+}
+
+/// [`copy_match`] for overlapping and wrapping matches.
+#[inline(never)]
+fn copy_match_slow(ring: &mut [u8], pos: usize, dist: usize, n: usize) {
     if dist <= pos {
         lz_copy(ring, pos - dist, pos, n);
         return;
