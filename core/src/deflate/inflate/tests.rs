@@ -407,6 +407,7 @@ fn streams_follow_each_other() {
 
 #[test]
 fn memory_bound() {
+    println!("size_of::<Inflater>() = {}", size_of::<Inflater>());
     assert!(
         size_of::<Inflater>() <= 8 * 1024,
         "{}",
