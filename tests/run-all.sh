@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
-STEPS=(rust c autobahn c_examples browser pkgconfig rss differential fuzz miri qemu wasm windows bench)
+STEPS=(rust c autobahn c_examples browser pkgconfig rss differential deflate fuzz miri qemu wasm windows bench)
 
 banner() {
     printf '\n==== %s ====\n' "$*"
@@ -163,7 +163,22 @@ step_differential() {
     run bash -c 'cd tests/differential && cargo test --release'
 }
 
+# --- deflate: the inflater vs the system zlib's raw inflate, windows 8..=15 (tests/deflate) -----
+install_deflate() {
+    if ! dpkg-query -W -f='${Status}' zlib1g-dev 2>/dev/null | grep -q 'ok installed'; then
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        run $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        run $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends zlib1g-dev
+    fi
+}
+
+step_deflate() {
+    run bash -c 'cd tests/deflate && cargo test --release'
+}
+
 install_fuzz() {
+    install_deflate # the inflate target's oracle is the system zlib
     grep -q '^nightly' <<<"$(rustup toolchain list)" || run rustup toolchain install nightly --profile minimal
     cargo fuzz --version >/dev/null 2>&1 || run cargo install --locked cargo-fuzz
 }

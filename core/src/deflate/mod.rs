@@ -7,7 +7,11 @@
 //! receiver appends them back before inflating (§7.2.2). The LZ77 window
 //! is negotiated as 2^N bytes, N in 8..=15 (§7.1.2).
 
+mod huffman;
+mod inflate;
 pub(crate) mod tables;
+
+pub use inflate::{InflateError, InflateStatus, Inflated, Inflater};
 
 /// The four bytes RFC 7692 §7.2.1 removes from the end of every compressed
 /// message and §7.2.2 appends back before inflating: an empty stored block.

@@ -1,0 +1,308 @@
+//! The inflater's inner loop (helpers layer; RFC 1951 §3.2.5 literals,
+//! lengths and distances): one symbol's decoding, shared by the fast loop
+//! and the one-at-a-time path, the fast loop itself, and LZ77 copies in
+//! the ring.
+//!
+//! The fast loop runs while at least 8 input bytes and 258 bytes of output
+//! room remain: it refills the 64-bit bit buffer with one unaligned 8-byte
+//! read per symbol (at least 56 valid bits, more than the 48 the longest
+//! length + distance pair takes), so no symbol waits for input.
+
+use super::super::huffman::{self, BASE, END, LITERAL, code_len, extra_bits, kind, value};
+use super::InflateError;
+
+/// The longest match (§3.2.5): the fast loop keeps this much output room.
+const MAX_MATCH: usize = 258;
+
+/// One call's input and output: the input and how much of it is taken,
+/// the ring and the write position, the write limit (ring end or
+/// `max_out`), and the stream's history in the ring when the call began.
+pub(in crate::deflate) struct Io<'i, 'w> {
+    pub(in crate::deflate) input: &'i [u8],
+    pub(in crate::deflate) at: usize,
+    pub(in crate::deflate) ring: &'w mut [u8],
+    pub(in crate::deflate) start: usize,
+    pub(in crate::deflate) pos: usize,
+    pub(in crate::deflate) limit: usize,
+    pub(in crate::deflate) history: usize,
+}
+
+impl Io<'_, '_> {
+    /// Writes one byte (the caller checked `pos < limit`).
+    #[inline(always)]
+    pub(in crate::deflate) fn put(&mut self, byte: u8) {
+        if let Some(slot) = self.ring.get_mut(self.pos) {
+            *slot = byte;
+        }
+        self.pos += 1;
+    }
+
+    /// Copies `n` input bytes to the output (the caller checked both).
+    pub(in crate::deflate) fn copy_input(&mut self, n: usize) {
+        let src = self.input.get(self.at..self.at + n).unwrap_or(&[]);
+        let dst = self.ring.get_mut(self.pos..self.pos + n).unwrap_or(&mut []);
+        copy(dst, src);
+        self.at += n;
+        self.pos += n;
+    }
+
+    /// How far back a match may reach now: this stream's bytes in the
+    /// ring, at most the ring (the window, 2^N).
+    #[inline(always)]
+    fn history_now(&self) -> usize {
+        (self.history + (self.pos - self.start)).min(self.ring.len())
+    }
+}
+
+/// The current block's literal/length and distance tables.
+pub(in crate::deflate) struct Tables<'t> {
+    pub(in crate::deflate) lit: &'t [u32],
+    pub(in crate::deflate) lit_root: u32,
+    pub(in crate::deflate) dist: &'t [u32],
+    pub(in crate::deflate) dist_root: u32,
+}
+
+/// A decoded symbol.
+pub(in crate::deflate) enum Symbol {
+    Literal(u8),
+    End,
+    Match { len: u16, dist: u16 },
+}
+
+#[inline(always)]
+fn low(bits: u64, n: u32) -> u32 {
+    (bits & ((1u64 << n) - 1)) as u32
+}
+
+/// Decodes the next symbol from `buf` (`count` valid bits): the bits it
+/// takes and the symbol, or `None` if its bits are not all there yet. Each
+/// error is reported as soon as the bits that show it are there, in
+/// zlib's order: literal/length code, its extra bits, distance code, its
+/// extra bits, distance too far back.
+#[inline(always)]
+pub(in crate::deflate) fn symbol(
+    t: &Tables<'_>,
+    buf: u64,
+    count: u32,
+    io: &Io<'_, '_>,
+) -> Result<Option<(u32, Symbol)>, InflateError> {
+    let e = huffman::lookup(t.lit, t.lit_root, buf);
+    let len = code_len(e);
+    if len > count {
+        return Ok(None);
+    }
+    match kind(e) {
+        LITERAL => Ok(Some((len, Symbol::Literal(value(e) as u8)))),
+        END => Ok(Some((len, Symbol::End))),
+        BASE => matched(t, e, buf, count, io),
+        _ => Err(InflateError::InvalidLiteralLength),
+    }
+}
+
+/// The rest of a match after its length code `e`.
+#[inline(always)]
+fn matched(
+    t: &Tables<'_>,
+    e: u32,
+    buf: u64,
+    count: u32,
+    io: &Io<'_, '_>,
+) -> Result<Option<(u32, Symbol)>, InflateError> {
+    let mut used = code_len(e) + extra_bits(e);
+    if used > count {
+        return Ok(None);
+    }
+    let len = value(e) + low(buf >> code_len(e), extra_bits(e));
+    let d = huffman::lookup(t.dist, t.dist_root, buf >> used);
+    if used + code_len(d) > count {
+        return Ok(None);
+    }
+    if kind(d) != BASE {
+        return Err(InflateError::InvalidDistance);
+    }
+    used += code_len(d);
+    let dist = value(d) + low(buf >> used, extra_bits(d));
+    used += extra_bits(d);
+    if used > count {
+        return Ok(None);
+    }
+    if dist as usize > io.history_now() {
+        return Err(InflateError::DistanceTooFar);
+    }
+    Ok(Some((
+        used,
+        Symbol::Match {
+            len: len as u16,
+            dist: dist as u16,
+        },
+    )))
+}
+
+/// The fast loop: decodes while at least 8 input bytes and [`MAX_MATCH`]
+/// bytes of output room remain. Returns true at the end of the block.
+/// `bitbuf`/`bitcount` come in and go out with no bits above `bitcount`.
+pub(in crate::deflate) fn decode(
+    t: &Tables<'_>,
+    bitbuf: &mut u64,
+    bitcount: &mut u32,
+    io: &mut Io<'_, '_>,
+) -> Result<bool, InflateError> {
+    let (mut buf, mut count) = (*bitbuf, *bitcount);
+    let result = loop {
+        if io.limit - io.pos < MAX_MATCH {
+            break Ok(false);
+        }
+        let Some(word) = io.input.get(io.at..io.at + 8) else {
+            break Ok(false);
+        };
+        // Branch-free refill: take whole bytes up to 56..=63 bits. The
+        // bits read past them are the next bytes' own bits, so OR-ing
+        // them in again later changes nothing; they are masked off below.
+        let word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+        buf |= word << count;
+        io.at += ((63 - count) >> 3) as usize;
+        count |= 56;
+        match symbol(t, buf, count, io) {
+            Ok(Some((used, sym))) => {
+                buf >>= used;
+                count -= used;
+                match sym {
+                    Symbol::Literal(byte) => {
+                        io.put(byte);
+                        // At least 41 bits are left: room for a second
+                        // literal without a refill (the output had 258).
+                        let e = huffman::lookup(t.lit, t.lit_root, buf);
+                        if kind(e) == LITERAL && code_len(e) <= count {
+                            buf >>= code_len(e);
+                            count -= code_len(e);
+                            io.put(value(e) as u8);
+                        }
+                    }
+                    Symbol::End => break Ok(true),
+                    Symbol::Match { len, dist } => {
+                        let len = usize::from(len);
+                        copy_match(io.ring, io.pos, usize::from(dist), len);
+                        io.pos += len;
+                    }
+                }
+            }
+            Ok(None) => break dead_arm!("56 buffered bits hold any symbol", Ok(false)),
+            Err(e) => break Err(e),
+        }
+    };
+    *bitbuf = buf & ((1u64 << count) - 1);
+    *bitcount = count;
+    result
+}
+
+/// Copies `n` bytes of a match at distance `dist` (1..=ring length) to
+/// `pos` (with `pos + n` within the ring), as LZ77 does: byte by byte
+/// forward, so a distance shorter than the length repeats the pattern. A
+/// source before the ring's start wraps to its end.
+#[inline(always)]
+pub(in crate::deflate) fn copy_match(ring: &mut [u8], pos: usize, dist: usize, n: usize) {
+    // The common case inline: the source wholly before the destination.
+    if n <= dist && dist <= pos {
+        if let Some((before, after)) = ring.split_at_mut_checked(pos) {
+            let src = before.get(pos - dist..pos - dist + n).unwrap_or(&[]);
+            copy(after, src);
+            return;
+        }
+    }
+    copy_match_slow(ring, pos, dist, n);
+}
+
+/// [`copy_match`] for overlapping and wrapping matches.
+#[inline(never)]
+fn copy_match_slow(ring: &mut [u8], pos: usize, dist: usize, n: usize) {
+    if dist <= pos {
+        lz_copy(ring, pos - dist, pos, n);
+        return;
+    }
+    let src = (pos + ring.len()).wrapping_sub(dist);
+    let first = n.min(ring.len().saturating_sub(src));
+    lz_copy(ring, src, pos, first);
+    lz_copy(ring, 0, pos + first, n - first);
+}
+
+/// `ring[dst + i] = ring[src + i]` for i in 0..n, in increasing i.
+fn lz_copy(ring: &mut [u8], src: usize, dst: usize, n: usize) {
+    if n == 0 || src == dst {
+        return;
+    }
+    if src < dst {
+        let period = dst - src;
+        let Some(seg) = ring.get_mut(src..dst + n) else {
+            return dead_arm!("matches stay inside the ring", ());
+        };
+        // The bytes written repeat with the period, so a copy may start
+        // from the segment's beginning and double each time.
+        let mut have = period;
+        while have < seg.len() {
+            let (done, rest) = seg.split_at_mut(have);
+            let take = rest.len().min(have);
+            copy(rest.get_mut(..take).unwrap_or(&mut []), done);
+            have += take;
+        }
+        return;
+    }
+    // Source ahead of the destination (a wrapped match whose distance is
+    // close to the ring length): chunks no longer than the gap.
+    let gap = src - dst;
+    let Some(seg) = ring.get_mut(dst..src + n) else {
+        return dead_arm!("matches stay inside the ring", ());
+    };
+    let mut k = 0;
+    while k < n {
+        let take = gap.min(n - k);
+        let Some((head, tail)) = seg.split_at_mut_checked(k + gap) else {
+            return dead_arm!("k + gap stays within src + n - dst", ());
+        };
+        copy(head.get_mut(k..k + take).unwrap_or(&mut []), tail);
+        k += take;
+    }
+}
+
+/// Copies `min(dst.len(), src.len())` elements as memcpy does: whole
+/// 16-element chunks plus one last chunk overlapping the previous, or the
+/// first and last 8 or 4 for shorter copies. Fixed-size chunks compile to
+/// plain vector moves with no length check, where `copy_from_slice` keeps
+/// its length-mismatch panic at opt-level "z" and a zipped loop is slow
+/// for the short copies that matches mostly are.
+#[inline(always)]
+pub(in crate::deflate) fn copy<T: Copy>(dst: &mut [T], src: &[T]) {
+    let n = dst.len().min(src.len());
+    let (Some(d), Some(s)) = (dst.get_mut(..n), src.get(..n)) else {
+        return dead_arm!("n is within both", ());
+    };
+    if n >= 16 {
+        copy_ends::<T, 16>(d, s);
+        let (mut d, mut s) = (d, s);
+        while let Some((s16, s_rest)) = s.split_first_chunk::<16>() {
+            let Some((d16, d_rest)) = core::mem::take(&mut d).split_first_chunk_mut::<16>() else {
+                return dead_arm!("d and s have the same length", ());
+            };
+            *d16 = *s16;
+            (d, s) = (d_rest, s_rest);
+        }
+    } else if n >= 8 {
+        copy_ends::<T, 8>(d, s);
+    } else if n >= 4 {
+        copy_ends::<T, 4>(d, s);
+    } else {
+        for (d, s) in d.iter_mut().zip(s) {
+            *d = *s;
+        }
+    }
+}
+
+/// The first and the last `N` elements (overlapping when shorter than 2N).
+#[inline(always)]
+fn copy_ends<T: Copy, const N: usize>(d: &mut [T], s: &[T]) {
+    if let (Some(d), Some(s)) = (d.first_chunk_mut::<N>(), s.first_chunk::<N>()) {
+        *d = *s;
+    }
+    if let (Some(d), Some(s)) = (d.last_chunk_mut::<N>(), s.last_chunk::<N>()) {
+        *d = *s;
+    }
+}
