@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
-STEPS=(rust c autobahn c_examples browser pkgconfig rss differential fuzz miri qemu wasm bench)
+STEPS=(rust c websocketdll autobahn c_examples browser pkgconfig rss differential fuzz miri qemu wasm bench)
 
 banner() {
     printf '\n==== %s ====\n' "$*"
@@ -91,6 +91,16 @@ install_c() {
 
 step_c() {
     run bash tests/c/run.sh
+}
+
+# --- websocketdll: the websocket.dll drop-in (ffi/websocket) natively: exports, header, the C99 ---
+# conformance suite against the shared and static library, under valgrind and ASan+UBSan.
+install_websocketdll() {
+    run bash tests/websocketdll/run.sh --install
+}
+
+step_websocketdll() {
+    run bash tests/websocketdll/run.sh
 }
 
 # --- c_examples: the C echo examples (ffi/examples) under the Autobahn Testsuite, both modes -----
