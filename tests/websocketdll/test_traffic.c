@@ -133,6 +133,19 @@ static void pings(void)
     CHECK_HR(WebSocketSend(p.s.h, WEB_SOCKET_UNSOLICITED_PONG_BUFFER_TYPE, &b, NULL), S_OK);
     pump(&p.c, &p.s);
     CHECK(p.c.pongs == 2 && p.c.pong_len == 9);
+    /* Ten Pings read at once get ten Pongs (RFC 6455 §5.5.3 allows one for
+     * the latest; Autobahn 2.10 expects each). */
+    {
+        unsigned i, pongs = p.c.pongs, autos = p.s.auto_sends;
+        for (i = 0; i < 10; i++) {
+            CHECK_HR(WebSocketSend(p.c.h, WEB_SOCKET_PING_PONG_BUFFER_TYPE, &b, (PVOID)&b), S_OK);
+            while (step(&p.c, &p.s)) {
+            }
+        }
+        CHECK(p.s.in_len - p.s.in_off == 10 * (6 + 9));
+        pump(&p.c, &p.s);
+        CHECK(p.c.pongs == pongs + 10 && p.s.auto_sends == autos + 10 && p.c.pong_len == 9);
+    }
     /* A ping in the middle of a fragmented message and of a big frame. */
     reset_msg(&p.s);
     CHECK_HR(send_data(&p.c, WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE, "ab", 2, NULL), S_OK);
@@ -141,7 +154,7 @@ static void pings(void)
     pump(&p.c, &p.s);
     CHECK_HR(send_data(&p.c, WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE, "c", 1, NULL), S_OK);
     pump(&p.c, &p.s);
-    CHECK(p.c.pongs == 3 && p.s.msgs == 1 && p.s.msg_len == 3 && memcmp(p.s.msg, "abc", 3) == 0);
+    CHECK(p.c.pongs == 13 && p.s.msgs == 1 && p.s.msg_len == 3 && memcmp(p.s.msg, "abc", 3) == 0);
     close_pair(&p);
 }
 

@@ -41,17 +41,17 @@
 
 use core::ffi::c_void;
 
-use wsframe::{
-    CloseCode, Config, Connection, DataKind, Error, Event, Role, State, UsageError, apply_mask,
-};
+use wsframe::{Config, Connection, DataKind, Event, Role, State, apply_mask};
 
+use crate::action::{Action, indicate};
 use crate::arena::Arena;
 use crate::handshake::{ClientOffer, HeaderBlock};
 use crate::properties::Props;
 use crate::types::{
-    Buffer, CloseView, DataView, E_INVALID_PROTOCOL_FORMAT, E_INVALID_PROTOCOL_OPERATION,
-    E_INVALIDARG, Hresult, MAX_CLOSE_REASON_LENGTH, action, buffer_type,
+    Buffer, E_INVALID_PROTOCOL_FORMAT, E_INVALID_PROTOCOL_OPERATION, E_INVALIDARG, Hresult, action,
+    buffer_type,
 };
+use crate::views::{bytes, close_view, data_view, optional_data, usage_hresult};
 
 /// Action context of the send channel.
 pub const SEND_CHANNEL: usize = 1;
@@ -67,47 +67,6 @@ pub enum Phase {
     Created,
     Begun,
     Open,
-}
-
-/// One action as `WebSocketGetAction` reports it.
-pub struct Action {
-    pub action: u32,
-    pub buffer_type: u32,
-    pub app_ctx: *mut c_void,
-    pub channel: usize,
-    pub buffers: [Buffer; 2],
-    pub count: usize,
-}
-
-impl Action {
-    const fn none() -> Self {
-        let empty = Buffer {
-            data: DataView {
-                buffer: core::ptr::null_mut(),
-                len: 0,
-            },
-        };
-        Self {
-            action: action::NO_ACTION,
-            buffer_type: 0,
-            app_ctx: core::ptr::null_mut(),
-            channel: 0,
-            buffers: [empty; 2],
-            count: 0,
-        }
-    }
-
-    fn data(&mut self, ptr: *mut u8, len: usize) {
-        if let Some(b) = self.buffers.get_mut(self.count) {
-            *b = Buffer {
-                data: DataView {
-                    buffer: ptr,
-                    len: len as u32,
-                },
-            };
-            self.count += 1;
-        }
-    }
 }
 
 /// A queued `WebSocketSend`.
@@ -141,6 +100,17 @@ enum SendOut {
     Auto,
     /// `INDICATE_SEND_COMPLETE`.
     Indicated,
+}
+
+/// What `next_recv` did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Recv {
+    /// Nothing to do on the receive channel.
+    Idle,
+    /// `out` holds a receive action.
+    Action,
+    /// A Ping was read and its Pong is pending: send it first.
+    PongFirst,
 }
 
 /// What the receive channel handed out.
@@ -320,8 +290,10 @@ impl Handle {
         if send && self.next_send(auto_only, room, &mut out)? {
             return Ok(out);
         }
-        if recv {
-            self.next_recv(room, &mut out)?;
+        if recv && self.next_recv(room, &mut out)? == Recv::PongFirst && send {
+            // A Ping was just read: its Pong goes out before more is read.
+            out = Action::none();
+            self.next_send(true, room, &mut out)?;
         }
         Ok(out)
     }
@@ -416,13 +388,22 @@ impl Handle {
         Ok(true)
     }
 
+    /// Whether the send channel can send the core's pending frame now.
+    fn send_free(&self) -> bool {
+        self.send_out.is_none()
+            && !self
+                .send
+                .as_ref()
+                .is_some_and(|j| j.header_sent && !j.done())
+    }
+
     /// The receive channel's next action, if any.
-    fn next_recv(&mut self, room: usize, out: &mut Action) -> Result<(), Hresult> {
+    fn next_recv(&mut self, room: usize, out: &mut Action) -> Result<Recv, Hresult> {
         if self.recv_out.is_some() {
-            return Ok(());
+            return Ok(Recv::Idle);
         }
         let Some(ctx) = self.recv else {
-            return Ok(());
+            return Ok(Recv::Idle);
         };
         if room == 0 {
             return Err(E_INVALIDARG);
@@ -448,13 +429,19 @@ impl Handle {
                 }
                 break;
             };
+            let close = matches!(event, Event::Close { .. });
+            let ping = matches!(event, Event::Ping(_));
             let indicated = indicate(event, out);
-            if let Event::Close { .. } = event {
-                self.peer_closed = true;
+            self.peer_closed |= close;
+            // RFC 6455 §5.5.3 lets a Pong answer only the latest Ping; each
+            // gets its own when the send channel is free (Autobahn 2.10
+            // counts them).
+            if ping && self.conn.has_pending() && self.send_free() {
+                return Ok(Recv::PongFirst);
             }
             if indicated {
                 self.recv_out = Some(RecvOut::Indicated);
-                return Ok(());
+                return Ok(Recv::Action);
             }
         }
         // Needs input: move the unread tail to the front, offer the rest.
@@ -467,7 +454,7 @@ impl Handle {
         out.buffer_type = 0;
         out.data(free.as_mut_ptr(), free.len());
         self.recv_out = Some(RecvOut::Read);
-        Ok(())
+        Ok(Recv::Action)
     }
 
     /// `WebSocketCompleteAction` for `channel` with `bytes` transferred.
@@ -519,122 +506,4 @@ impl Handle {
             }
         }
     }
-}
-
-/// Fills `out` with `INDICATE_RECEIVE_COMPLETE` for `event`; false for
-/// what is not indicated (Pings, empty non-final data pieces).
-fn indicate(event: Event<'_>, out: &mut Action) -> bool {
-    out.action = action::INDICATE_RECEIVE_COMPLETE;
-    match event {
-        Event::Data {
-            kind,
-            payload,
-            message_end,
-            ..
-        } => {
-            if payload.is_empty() && !message_end {
-                return false;
-            }
-            out.buffer_type = match (kind, message_end) {
-                (DataKind::Text, true) => buffer_type::UTF8_MESSAGE,
-                (DataKind::Text, false) => buffer_type::UTF8_FRAGMENT,
-                (DataKind::Binary, true) => buffer_type::BINARY_MESSAGE,
-                (DataKind::Binary, false) => buffer_type::BINARY_FRAGMENT,
-            };
-            out.data(payload.as_ptr().cast_mut(), payload.len());
-        }
-        Event::Pong(payload) => {
-            out.buffer_type = buffer_type::PING_PONG;
-            out.data(payload.as_ptr().cast_mut(), payload.len());
-        }
-        Event::Close { code, reason } => {
-            out.buffer_type = buffer_type::CLOSE;
-            if let Some(b) = out.buffers.first_mut() {
-                *b = Buffer {
-                    close: CloseView {
-                        reason: reason.as_ptr().cast_mut(),
-                        reason_len: reason.len() as u32,
-                        status: code.get(),
-                    },
-                };
-            }
-            out.count = 1;
-        }
-        _ => {
-            out.action = action::NO_ACTION;
-            return false;
-        }
-    }
-    true
-}
-
-/// The HRESULT for a refused send: the session's state forbids it
-/// (`E_INVALID_PROTOCOL_OPERATION`), or the arguments are bad (a close code
-/// that may not be sent, a control payload over 125 bytes: `E_INVALIDARG`).
-fn usage_hresult(e: Error) -> Hresult {
-    match e {
-        Error::Usage(UsageError::Closed | UsageError::MessageInProgress) => {
-            E_INVALID_PROTOCOL_OPERATION
-        }
-        _ => E_INVALIDARG,
-    }
-}
-
-/// A readable byte slice (empty for NULL or 0).
-///
-/// # Safety
-/// `ptr` is NULL or addresses `len` readable bytes that outlive the use.
-unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> &'a [u8] {
-    if ptr.is_null() || len == 0 {
-        return &[];
-    }
-    // SAFETY: the caller's promise.
-    unsafe { core::slice::from_raw_parts(ptr, len) }
-}
-
-/// The data view of a required buffer.
-///
-/// # Safety
-/// `buf` is NULL or readable.
-unsafe fn data_view(buf: *const Buffer) -> Result<(*const u8, usize), Hresult> {
-    if buf.is_null() {
-        return Err(E_INVALIDARG);
-    }
-    // SAFETY: non-NULL and readable (caller); both views are plain data.
-    let d = unsafe { buf.read_unaligned().data };
-    if d.buffer.is_null() && d.len > 0 {
-        return Err(E_INVALIDARG);
-    }
-    Ok((d.buffer, d.len as usize))
-}
-
-/// The data view of an optional buffer (Ping / Pong payload, ≤ 125 bytes).
-///
-/// # Safety
-/// `buf` is NULL or readable.
-unsafe fn optional_data(buf: *const Buffer) -> Result<(*const u8, usize), Hresult> {
-    if buf.is_null() {
-        return Ok((core::ptr::null(), 0));
-    }
-    // SAFETY: forwarded.
-    unsafe { data_view(buf) }
-}
-
-/// The close-status view: a sendable code and a UTF-8 reason ≤ 123 bytes.
-///
-/// # Safety
-/// `buf` is NULL or readable; its reason addresses its length.
-unsafe fn close_view<'a>(buf: *const Buffer) -> Result<(CloseCode, &'a str), Hresult> {
-    if buf.is_null() {
-        return Err(E_INVALIDARG);
-    }
-    // SAFETY: non-NULL and readable (caller).
-    let c = unsafe { buf.read_unaligned().close };
-    let len = c.reason_len as usize;
-    if len > MAX_CLOSE_REASON_LENGTH || (c.reason.is_null() && len > 0) {
-        return Err(E_INVALIDARG);
-    }
-    // SAFETY: `len` readable bytes at `reason` (caller).
-    let reason = core::str::from_utf8(unsafe { bytes(c.reason, len) }).map_err(|_| E_INVALIDARG)?;
-    Ok((CloseCode::new(c.status), reason))
 }

@@ -16,6 +16,7 @@
 
 extern crate alloc;
 
+mod action;
 mod arena;
 mod handle;
 mod handshake;
@@ -23,6 +24,7 @@ mod properties;
 mod random;
 mod registry;
 pub mod types;
+mod views;
 
 use core::ffi::{c_char, c_void};
 
