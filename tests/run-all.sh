@@ -94,13 +94,18 @@ step_c() {
 }
 
 # --- websocketdll: the websocket.dll drop-in (ffi/websocket) natively: exports, header, the C99 ---
-# conformance suite against the shared and static library, under valgrind and ASan+UBSan.
+# conformance suite against the shared and static library, under valgrind and ASan+UBSan; then
+# Autobahn (server mode) against the echo server written against the websocket.dll API.
 install_websocketdll() {
     run bash tests/websocketdll/run.sh --install
+    run bash tests/autobahn/install.sh
 }
 
 step_websocketdll() {
     run bash tests/websocketdll/run.sh
+    run env WSF_ECHO_SERVER_CMD="$root/target/websocketdll/echo_server_websocketdll" \
+        WSF_AUTOBAHN_AGENT=wsframe-websocketdll WSF_AUTOBAHN_LABEL=websocketdll-server \
+        bash tests/autobahn/run.sh server
 }
 
 # --- c_examples: the C echo examples (ffi/examples) under the Autobahn Testsuite, both modes -----

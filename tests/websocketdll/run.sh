@@ -7,6 +7,8 @@
 #      -Wpedantic -Werror) runs against the shared library, the static
 #      library, under valgrind (zero errors, no leaks) and with the C side
 #      under ASan+UBSan.
+#   4. the example ffi/examples/echo_server_websocketdll.c builds with -Werror
+#      (tests/run-all.sh's websocketdll step then runs Autobahn against it).
 # Each run's log ends with the suite's "websocketdll: N passed, M failed";
 # this script ends with "N passed, M failed" over its steps (like tests/c).
 # Under Wine the same suite runs against websocket.dll (the windows step).
@@ -107,6 +109,11 @@ suite_asan() {
         "$OUT/suite_asan"
 }
 
+example() {
+    gcc "${WARN[@]}" "$ROOT/ffi/examples/echo_server_websocketdll.c" -L"$LIB" -lwebsocket -Wl,-rpath,"$LIB" \
+        -o "$OUT/echo_server_websocketdll" && echo "built $OUT/echo_server_websocketdll"
+}
+
 step build build
 step exports exports
 step header header
@@ -114,6 +121,7 @@ step suite-shared suite_shared
 step suite-static suite_static
 step suite-valgrind suite_valgrind
 step suite-asan suite_asan
+step example example
 
 echo "$passed passed, $failed failed"
 ((failed == 0))
