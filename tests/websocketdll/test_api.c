@@ -250,7 +250,7 @@ static void fake_handshakes(void)
 {
     WEB_SOCKET_HANDLE s = NULL, c = NULL, oracle = NULL;
     WEB_SOCKET_HTTP_HEADER req[5], initial[2], *out = NULL, *resp = NULL, answer[3];
-    ULONG nout = 0, nresp = 0, i;
+    ULONG nout = 0, nresp = 0;
     char key[64], version[16], accept[64];
     CHECK_HR(WebSocketCreateServerHandle(NULL, 0, &s), S_OK);
     req[0] = hdr("Connection", "Upgrade");
@@ -273,7 +273,6 @@ static void fake_handshakes(void)
     CHECK_HR(WebSocketBeginClientHandshake(c, NULL, 0, NULL, 0, initial, 2, &out, &nout), S_OK);
     CHECK(find_header(out, nout, "Sec-WebSocket-Version", version, sizeof version) && strcmp(version, "13") == 0);
     CHECK(find_header(out, nout, "Sec-WebSocket-Key", key, sizeof key));
-    for (i = 0; i < 5; i++) req[i] = req[i];
     req[4] = hdr("Sec-WebSocket-Key", key);
     CHECK_HR(WebSocketCreateServerHandle(NULL, 0, &oracle), S_OK);
     CHECK_HR(WebSocketBeginServerHandshake(oracle, NULL, NULL, 0, req, 5, &resp, &nresp), S_OK);
