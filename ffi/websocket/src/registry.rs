@@ -39,6 +39,10 @@ impl Guard {
             .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
             .is_err()
         {
+            // With std, give the core to the call that holds the lock.
+            #[cfg(feature = "std")]
+            std::thread::yield_now();
+            #[cfg(not(feature = "std"))]
             core::hint::spin_loop();
         }
         Self(())
