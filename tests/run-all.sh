@@ -27,18 +27,28 @@ run() {
 }
 
 # The closing count over every step: libtest's "test result: ok. N passed; M failed" lines plus
-# the plain "N passed, M failed" lines (Autobahn; on-target runners later).
+# the plain "[LABEL: ]N passed, M failed" lines (Autobahn, tests/c's checks, on-target runners),
+# grouped by the step whose output they are in (the "@@step NAME" markers the driver writes), so
+# the summary says what each step contributed. Steps that only build or lint contribute nothing.
 total_count() {
     python3 - "$log" <<'PY'
 import re, sys
-passed = failed = 0
+steps = {}
+step = "setup"
 for line in open(sys.argv[1], errors="replace"):
+    marker = re.fullmatch(r"@@step (\S+)\s*", line)
+    if marker:
+        step = marker.group(1)
+        continue
     m = re.search(r"test result: \w+\. (\d+) passed; (\d+) failed", line) or re.fullmatch(
         r"\s*(?:\w+: )?(\d+) passed, (\d+) failed(?:, \d+ skipped)?\s*", line)
     if m:
-        passed += int(m.group(1))
-        failed += int(m.group(2))
-print("%d passed, %d failed" % (passed, failed))
+        counts = steps.setdefault(step, [0, 0])
+        counts[0] += int(m.group(1))
+        counts[1] += int(m.group(2))
+for step, (passed, failed) in steps.items():
+    print("  %s: contributed %d passed, %d failed" % (step, passed, failed))
+print("%d passed, %d failed" % (sum(c[0] for c in steps.values()), sum(c[1] for c in steps.values())))
 PY
 }
 
@@ -63,8 +73,20 @@ install_rust() {
 
 step_rust() {
     run cargo fmt --all -- --check
+    # Clippy on every feature set that ships: the workspace with default features (the C ABI
+    # with std included), the core's other sets, and the C ABI without std.
     run cargo clippy --workspace --all-targets -- -D warnings
+    run cargo clippy -p wsframe --all-targets --no-default-features -- -D warnings
+    run cargo clippy -p wsframe --all-targets --no-default-features --features small -- -D warnings
+    run cargo clippy -p wsframe --all-targets --features std -- -D warnings
+    run cargo clippy -p wsframe --all-targets --features testing -- -D warnings
+    # The C ABI without std is built as tests/c builds it: panic = "abort" and its own panic
+    # handler (without one, a no_std staticlib/cdylib cannot be built at all).
+    run env CARGO_PROFILE_DEV_PANIC=abort cargo clippy -p wsframe-ffi --all-targets \
+        --no-default-features --features panic-handler -- -D warnings
     run cargo test --workspace
+    # The C ABI's unit tests without std (no catch_unwind guard, no alloc).
+    run cargo test -p wsframe-ffi --no-default-features
     # The crate is no_std by default; also test it with the `std` conveniences on, and with
     # default features off (no `close-reasons`: the failure Close carries the code only).
     run cargo test -p wsframe --features std
@@ -226,6 +248,7 @@ done
 for step in "${selected[@]}"; do
     current="$step"
     banner "step: $step"
+    echo "@@step $step" >>"$log"
     start=$SECONDS
     "step_$step"
     elapsed=$((SECONDS - start))

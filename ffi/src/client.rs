@@ -8,14 +8,13 @@
 
 use wsframe::handshake::{ClientHandshake, ClientRequest, ExtensionOffers, ServerResponse, Status};
 
-use crate::boundary::{
-    bytes, bytes_mut, disjoint, guard, not_utf8_as, refer, refer_mut, report_written,
-};
+use crate::boundary::{guard, handle, handle_mut, input, input_array, inside, not_utf8_as, output};
 use crate::config::wsf_handshake_limits;
+use crate::counted::wsf_str;
 use crate::status::wsf_status;
 use crate::types::{
     EMPTY_HEADER, Pair, WSF_MAX_HEADERS, WSF_MAX_OFFERS, extra_headers, fill, parsed_headers,
-    str_list, wsf_http_header, wsf_str,
+    str_list, wsf_http_header,
 };
 
 /// A client's opening handshake (RFC 6455 §4.1).
@@ -184,11 +183,9 @@ pub unsafe extern "C" fn wsf_client_request_write(
     written: *mut usize,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (request, written) = unsafe { (refer(request)?, refer_mut(written)?) };
+        let request = handle!(request)?;
         let mut slots = Slots::new();
-        // SAFETY: per this function's contract.
-        let core = unsafe { request.core(&mut slots) }?;
+        let core = inside!(request.core(&mut slots))?;
         let strings = [
             core.host,
             core.path,
@@ -203,10 +200,8 @@ pub unsafe extern "C" fn wsf_client_request_write(
             .extra_headers
             .iter()
             .flat_map(|(n, v)| [n.as_bytes(), *v]);
-        disjoint(out, out_len, inputs.chain(headers))?;
-        // SAFETY: per this function's contract; no overlap (checked).
-        let out = unsafe { bytes_mut(out, out_len) }?;
-        report_written(core.write(out).map(|(n, _)| n).map_err(Into::into), written)
+        let out = output!(out, out_len, written, inputs.chain(headers))?;
+        out.write(|buf| core.write(buf).map(|(n, _)| n).map_err(Into::into))
     })
 }
 
@@ -232,18 +227,12 @@ pub unsafe extern "C" fn wsf_client_request_check_response(
     out: *mut wsf_server_response,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (request, buf, limits, out) = unsafe {
-            (
-                refer(request)?,
-                bytes(buf, len)?,
-                refer(limits)?,
-                refer_mut(out)?,
-            )
-        };
+        let request = handle!(request)?;
+        let buf = input!(buf, len)?;
+        let limits = handle!(limits)?;
+        let out = handle_mut!(out)?;
         let mut slots = Slots::new();
-        // SAFETY: per this function's contract.
-        let (protocols, extensions) = unsafe { request.offers(&mut slots) }?;
+        let (protocols, extensions) = inside!(request.offers(&mut slots))?;
         let handshake = ClientHandshake::from_nonce(&request.nonce);
         match handshake.check_response(buf, protocols, extensions, &limits.core())? {
             Status::Complete(response) => *out = response_view(&response),
@@ -273,16 +262,13 @@ pub unsafe extern "C" fn wsf_client_request_check_headers(
     out: *mut wsf_server_response,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (request, out) = unsafe { (refer(request)?, refer_mut(out)?) };
-        // SAFETY: per this function's contract.
-        let array = unsafe { crate::boundary::array(headers, header_count) }?;
+        let request = handle!(request)?;
+        let out = handle_mut!(out)?;
+        let array = input_array!(headers, header_count)?;
         let mut header_slot = [EMPTY_HEADER; WSF_MAX_HEADERS];
-        // SAFETY: per this function's contract.
-        let parsed = unsafe { parsed_headers(array, &mut header_slot) }?;
+        let parsed = inside!(parsed_headers(array, &mut header_slot))?;
         let mut slots = Slots::new();
-        // SAFETY: per this function's contract.
-        let (protocols, extensions) = unsafe { request.offers(&mut slots) }?;
+        let (protocols, extensions) = inside!(request.offers(&mut slots))?;
         let handshake = ClientHandshake::from_nonce(&request.nonce);
         let response = handshake.check_parsed(
             http_status,

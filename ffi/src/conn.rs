@@ -6,7 +6,7 @@ use core::ffi::c_void;
 
 use wsframe::{Connection, KeepAlive, KeepAliveAction, Role, State};
 
-use crate::boundary::{bytes_mut, guard, refer, refer_mut};
+use crate::boundary::{guard, handle, handle_mut, in_place, optional, place};
 use crate::config::wsf_config;
 use crate::event::wsf_event;
 use crate::status::wsf_status;
@@ -83,19 +83,11 @@ fn role(role: u32) -> Result<Role, wsf_status> {
 }
 
 impl wsf_conn {
-    /// A new connection for `role` with `config`.
-    ///
-    /// # Safety
-    /// `config` is NULL or valid for reads of a `wsf_config`.
-    unsafe fn create(role_number: u32, config: *const wsf_config) -> Result<Self, wsf_status> {
+    /// A new connection for `role` with `config` (`None`: the defaults).
+    fn create(role_number: u32, config: Option<&wsf_config>) -> Result<Self, wsf_status> {
         // NULL means the defaults, as websocket.dll's property arrays may be.
         let defaults = wsf_config::from_core(&wsframe::Config::new());
-        let config = if config.is_null() {
-            &defaults
-        } else {
-            // SAFETY: forwarded contract of the exports.
-            unsafe { refer(config) }?
-        };
+        let config = config.unwrap_or(&defaults);
         Ok(Self {
             conn: Connection::new(role(role_number)?, config.core()),
             keepalive: config.keepalive(),
@@ -146,12 +138,9 @@ pub unsafe extern "C" fn wsf_conn_init(
     out: *mut *mut wsf_conn,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { refer_mut(out) }?;
-        // SAFETY: per this function's contract.
-        let conn = unsafe { wsf_conn::create(role, config) }?;
-        // SAFETY: per this function's contract.
-        *out = unsafe { storage::place(storage, storage_len, conn) }?;
+        let out = handle_mut!(out)?;
+        let conn = wsf_conn::create(role, optional(handle!(config))?)?;
+        *out = place!(storage, storage_len, conn)?;
         Ok(())
     })
 }
@@ -174,10 +163,8 @@ pub unsafe extern "C" fn wsf_conn_new(
     out: *mut *mut wsf_conn,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { refer_mut(out) }?;
-        // SAFETY: per this function's contract.
-        let conn = unsafe { wsf_conn::create(role, config) }?;
+        let out = handle_mut!(out)?;
+        let conn = wsf_conn::create(role, optional(handle!(config))?)?;
         *out = storage::boxed(wsf_conn { heap: true, ..conn })?;
         Ok(())
     })
@@ -192,8 +179,7 @@ pub unsafe extern "C" fn wsf_conn_new(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wsf_conn_free(conn: *mut wsf_conn) {
     crate::boundary::guard_value((), || {
-        // SAFETY: per this function's contract.
-        if let Ok(c) = unsafe { refer(conn) } {
+        if let Ok(c) = handle!(conn) {
             if c.heap {
                 // SAFETY: `heap` is only set by `wsf_conn_new`, whose block
                 // this is.
@@ -227,12 +213,9 @@ pub unsafe extern "C" fn wsf_conn_recv(
     out: *mut wsf_event,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let conn = unsafe { refer_mut(conn) }?;
-        // SAFETY: per this function's contract.
-        let out = unsafe { refer_mut(out) }?;
-        // SAFETY: per this function's contract.
-        let buf = unsafe { bytes_mut(buf, len) }?;
+        let conn = handle_mut!(conn)?;
+        let out = handle_mut!(out)?;
+        let buf = in_place!(buf, len)?;
         let recv = conn.conn.recv(buf)?;
         *out = wsf_event::from_recv(&recv);
         Ok(())
@@ -246,8 +229,7 @@ pub unsafe extern "C" fn wsf_conn_recv(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wsf_conn_state(conn: *const wsf_conn) -> wsf_state {
     use wsf_state::*;
-    // SAFETY: per this function's contract.
-    let Ok(c) = (unsafe { refer(conn) }) else {
+    let Ok(c) = handle!(conn) else {
         return WSF_STATE_FAILED;
     };
     match c.conn.state() {
@@ -265,8 +247,7 @@ pub unsafe extern "C" fn wsf_conn_state(conn: *const wsf_conn) -> wsf_state {
 /// `conn` is NULL or a live connection.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wsf_conn_role(conn: *const wsf_conn) -> wsf_role {
-    // SAFETY: per this function's contract.
-    unsafe { refer(conn) }.map_or(wsf_role::WSF_ROLE_CLIENT, |c| {
+    handle!(conn).map_or(wsf_role::WSF_ROLE_CLIENT, |c| {
         wsf_role::from_core(c.conn.role())
     })
 }
@@ -278,8 +259,7 @@ pub unsafe extern "C" fn wsf_conn_role(conn: *const wsf_conn) -> wsf_role {
 /// `conn` is NULL or a live connection.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wsf_conn_error(conn: *const wsf_conn) -> wsf_status {
-    // SAFETY: per this function's contract.
-    match unsafe { refer(conn) } {
+    match handle!(conn) {
         Ok(c) => c.conn.error().map_or(wsf_status::WSF_OK, wsf_status::from),
         Err(status) => status,
     }
@@ -291,8 +271,7 @@ pub unsafe extern "C" fn wsf_conn_error(conn: *const wsf_conn) -> wsf_status {
 /// `conn` is NULL or a live connection.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wsf_conn_has_pending(conn: *const wsf_conn) -> u8 {
-    // SAFETY: per this function's contract.
-    unsafe { refer(conn) }.map_or(0, |c| u8::from(c.conn.has_pending()))
+    handle!(conn).map_or(0, |c| u8::from(c.conn.has_pending()))
 }
 
 /// 1 when nothing more will be sent or received (closing handshake done or
@@ -303,8 +282,7 @@ pub unsafe extern "C" fn wsf_conn_has_pending(conn: *const wsf_conn) -> u8 {
 /// `conn` is NULL or a live connection.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wsf_conn_is_finished(conn: *const wsf_conn) -> u8 {
-    // SAFETY: per this function's contract.
-    unsafe { refer(conn) }.map_or(1, |c| u8::from(c.conn.is_finished()))
+    handle!(conn).map_or(1, |c| u8::from(c.conn.is_finished()))
 }
 
 /// Copies the connection's configuration into `*out` (the limits as in
@@ -318,10 +296,8 @@ pub unsafe extern "C" fn wsf_conn_config(
     out: *mut wsf_config,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let c = unsafe { refer(conn) }?;
-        // SAFETY: per this function's contract.
-        let out = unsafe { refer_mut(out) }?;
+        let c = handle!(conn)?;
+        let out = handle_mut!(out)?;
         let (interval, timeout) = c.keepalive_ms;
         *out = wsf_config {
             keepalive_interval_ms: interval,
@@ -345,8 +321,7 @@ pub unsafe extern "C" fn wsf_conn_config(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wsf_conn_fail(conn: *mut wsf_conn, status: u32) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let c = unsafe { refer_mut(conn) }?;
+        let c = handle_mut!(conn)?;
         let error = wsf_status::from_u32(status)
             .and_then(wsf_status::protocol_error)
             .ok_or(wsf_status::WSF_INVALID_ARGUMENT)?;
@@ -374,10 +349,8 @@ pub unsafe extern "C" fn wsf_conn_keepalive_poll(
 ) -> wsf_status {
     use wsf_keepalive_action::*;
     guard(|| {
-        // SAFETY: per this function's contract.
-        let c = unsafe { refer_mut(conn) }?;
-        // SAFETY: per this function's contract.
-        let action = unsafe { refer_mut(action) }?;
+        let c = handle_mut!(conn)?;
+        let action = handle_mut!(action)?;
         let Some(keepalive) = c.keepalive.as_mut() else {
             *action = WSF_KEEPALIVE_IDLE;
             return Ok(());

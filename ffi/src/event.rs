@@ -135,17 +135,14 @@ impl wsf_event {
     /// field by field: the type is range-checked as a number first).
     ///
     /// # Safety
-    /// `ev` is valid for reads of a `wsf_event` whose pointers are NULL or
+    /// `ev` is NULL or valid for reads of a `wsf_event` whose pointers are NULL or
     /// valid for their lengths for `'a`.
     pub(crate) unsafe fn read<'a>(ev: *const Self) -> Result<Option<Event<'a>>, wsf_status> {
-        use crate::boundary::{bytes, text};
-        if ev.is_null() {
-            return Err(wsf_status::WSF_NULL_POINTER);
-        }
-        // SAFETY: `ev` is valid for reads; `RawEvent` has the same layout
-        // with the type as a plain `u32`, so any bits the caller stored are
-        // a valid `RawEvent`.
-        let e = unsafe { &*ev.cast::<RawEvent>() };
+        use crate::boundary::{bytes, refer, text};
+        // SAFETY: forwarded contract (`refer` checks NULL and alignment);
+        // `RawEvent` has the same layout with the type as a plain `u32`,
+        // so any bits the caller stored are a valid `RawEvent`.
+        let e = unsafe { refer(ev.cast::<RawEvent>()) }?;
         let kind = e.kind;
         let (payload, payload_len, reason, reason_len) =
             (e.payload, e.payload_len, e.reason, e.reason_len);

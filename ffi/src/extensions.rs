@@ -6,9 +6,9 @@ use core::ffi::c_char;
 
 use wsframe::handshake::{ExtensionOffer, ExtensionOffers};
 
-use crate::boundary::{bytes, guard, refer_mut};
+use crate::boundary::{guard, handle_mut, input};
+use crate::counted::wsf_str;
 use crate::status::wsf_status;
-use crate::types::wsf_str;
 
 /// One extension offer, e.g. `permessage-deflate; client_max_window_bits`.
 #[repr(C)]
@@ -57,15 +57,7 @@ pub(crate) fn param_view(
 }
 
 /// The offers of one header value.
-///
-/// # Safety
-/// `value` is NULL with `len` 0 or valid for `len` bytes for `'a`.
-unsafe fn parse<'a>(
-    value: *const c_char,
-    len: usize,
-) -> Result<ExtensionOffers<'static, 'a>, wsf_status> {
-    // SAFETY: forwarded contract.
-    let value = unsafe { bytes(value.cast(), len) }?;
+fn parse(value: &[u8]) -> Result<ExtensionOffers<'static, '_>, wsf_status> {
     Ok(ExtensionOffers::parse(value)?)
 }
 
@@ -86,8 +78,8 @@ pub unsafe extern "C" fn wsf_extensions_get(
     out: *mut wsf_extension,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (offers, out) = unsafe { (parse(value, len)?, refer_mut(out)?) };
+        let offers = parse(input!(value, len)?)?;
+        let out = handle_mut!(out)?;
         *out = offer_view(&nth(offers, index)?);
         Ok(())
     })
@@ -107,8 +99,8 @@ pub unsafe extern "C" fn wsf_extensions_get_param(
     out: *mut wsf_extension_param,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (offers, out) = unsafe { (parse(value, len)?, refer_mut(out)?) };
+        let offers = parse(input!(value, len)?)?;
+        let out = handle_mut!(out)?;
         *out = param_view(nth(offers, index)?, param_index)?;
         Ok(())
     })

@@ -7,7 +7,7 @@ use core::ffi::c_char;
 
 use wsframe::handshake;
 
-use crate::boundary::{bytes, bytes_mut, disjoint, guard, refer_mut, report_written};
+use crate::boundary::{guard, guard_value, input, inside, output};
 use crate::status::wsf_status;
 use crate::types::{WSF_MAX_HEADERS, extra_headers, wsf_http_header};
 
@@ -18,17 +18,6 @@ pub const WSF_KEY_LEN: usize = 24;
 pub const WSF_ACCEPT_LEN: usize = 28;
 
 const _: () = assert!(WSF_KEY_LEN == handshake::KEY_LEN && WSF_ACCEPT_LEN == handshake::ACCEPT_LEN);
-
-/// Copies a fixed-size result into a caller buffer of at least its size.
-fn emit(value: &[u8], out: &mut [u8], written: &mut usize) -> Result<(), wsf_status> {
-    let dst = out.get_mut(..value.len()).ok_or_else(|| {
-        *written = value.len();
-        wsf_status::WSF_BUFFER_TOO_SMALL
-    })?;
-    dst.copy_from_slice(value);
-    *written = value.len();
-    Ok(())
-}
 
 /// Computes the `Sec-WebSocket-Accept` value for a `Sec-WebSocket-Key`
 /// value (without surrounding whitespace), e.g. for an http.sys or IIS
@@ -49,12 +38,9 @@ pub unsafe extern "C" fn wsf_handshake_accept_key(
     written: *mut usize,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (key, written) = unsafe { (bytes(key.cast(), key_len)?, refer_mut(written)?) };
-        let accept = handshake::accept_key(key);
-        // SAFETY: per this function's contract.
-        let out = unsafe { bytes_mut(out.cast(), out_len) }?;
-        emit(&accept, out, written)
+        let key = input!(key, key_len)?;
+        let out = output!(out, out_len, written, [])?;
+        out.copy(&handshake::accept_key(key))
     })
 }
 
@@ -76,13 +62,10 @@ pub unsafe extern "C" fn wsf_handshake_nonce_key(
     written: *mut usize,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (nonce, written) = unsafe { (bytes(nonce, nonce_len)?, refer_mut(written)?) };
+        let nonce = input!(nonce, nonce_len)?;
+        let out = output!(out, out_len, written, [])?;
         let nonce = <&[u8; 16]>::try_from(nonce).map_err(|_| wsf_status::WSF_INVALID_ARGUMENT)?;
-        let key = handshake::nonce_key(nonce);
-        // SAFETY: per this function's contract.
-        let out = unsafe { bytes_mut(out.cast(), out_len) }?;
-        emit(&key, out, written)
+        out.copy(&handshake::nonce_key(nonce))
     })
 }
 
@@ -103,12 +86,10 @@ pub unsafe extern "C" fn wsf_handshake_decode_key(
     written: *mut usize,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (key, written) = unsafe { (bytes(key.cast(), key_len)?, refer_mut(written)?) };
+        let key = input!(key, key_len)?;
+        let out = output!(out, out_len, written, [])?;
         let nonce = handshake::decode_key(key).ok_or(wsf_status::WSF_HANDSHAKE_BAD_KEY)?;
-        // SAFETY: per this function's contract.
-        let out = unsafe { bytes_mut(out, out_len) }?;
-        emit(&nonce, out, written)
+        out.copy(&nonce)
     })
 }
 
@@ -119,10 +100,8 @@ pub unsafe extern "C" fn wsf_handshake_decode_key(
 /// `s` is NULL or valid for `len` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wsf_handshake_is_token(s: *const c_char, len: usize) -> u8 {
-    crate::boundary::guard_value(0, || {
-        // SAFETY: per this function's contract.
-        let s = unsafe { bytes(s.cast(), len) };
-        s.map_or(0, |s| u8::from(handshake::is_token(s)))
+    guard_value(0, || {
+        input!(s, len).map_or(0, |s| u8::from(handshake::is_token(s)))
     })
 }
 
@@ -147,16 +126,12 @@ pub unsafe extern "C" fn wsf_handshake_write_rejection(
     written: *mut usize,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (out, written) = unsafe { (bytes_mut(out, out_len)?, refer_mut(written)?) };
+        let out = output!(out, out_len, written, [])?;
         let error = wsf_status::from_u32(status)
             .and_then(wsf_status::handshake_error)
             .filter(|e| e.http_status().is_some())
             .ok_or(wsf_status::WSF_INVALID_ARGUMENT)?;
-        report_written(
-            handshake::write_rejection(error, out).map_err(Into::into),
-            written,
-        )
+        out.write(|buf| handshake::write_rejection(error, buf).map_err(Into::into))
     })
 }
 
@@ -183,21 +158,10 @@ pub unsafe extern "C" fn wsf_handshake_write_status(
     written: *mut usize,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let written = unsafe { refer_mut(written) }?;
         let mut slot = [("", &b""[..]); WSF_MAX_HEADERS];
-        // SAFETY: per this function's contract.
-        let extra = unsafe { extra_headers(headers, header_count, &mut slot) }?;
-        disjoint(
-            out,
-            out_len,
-            extra.iter().flat_map(|(n, v)| [n.as_bytes(), *v]),
-        )?;
-        // SAFETY: per this function's contract; no overlap (checked).
-        let out = unsafe { bytes_mut(out, out_len) }?;
-        report_written(
-            handshake::write_status(http_status, extra, out).map_err(Into::into),
-            written,
-        )
+        let extra = inside!(extra_headers(headers, header_count, &mut slot))?;
+        let inputs = extra.iter().flat_map(|(n, v)| [n.as_bytes(), *v]);
+        let out = output!(out, out_len, written, inputs)?;
+        out.write(|buf| handshake::write_status(http_status, extra, buf).map_err(Into::into))
     })
 }

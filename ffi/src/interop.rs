@@ -6,10 +6,10 @@
 
 use wsframe::{DataKind, Event};
 
-use crate::boundary::{guard, refer_mut};
+use crate::boundary::{guard, handle_mut, inside};
 use crate::conn::wsf_conn;
 use crate::event::wsf_event;
-use crate::send::{Outgoing, send};
+use crate::send::{Outgoing, send, send_args};
 use crate::status::wsf_status;
 
 /// `WINHTTP_WEB_SOCKET_BUFFER_TYPE` values (WinHTTP has no ping type).
@@ -176,28 +176,19 @@ impl DataTypes {
 
 /// Maps an event to a buffer type with `data` for data pieces and
 /// `other` for the rest (`None`: no equivalent).
-///
-/// # Safety
-/// As the exports: `event` NULL or valid with valid pointers.
-unsafe fn event_type(
-    event: *const wsf_event,
-    out: *mut u32,
+fn event_type(
+    event: Option<Event<'_>>,
     data: &DataTypes,
     other: impl Fn(&Event<'_>) -> Option<u32>,
-) -> wsf_status {
-    guard(|| {
-        // SAFETY: forwarded contract.
-        let (event, out) = unsafe { (wsf_event::read(event)?, refer_mut(out)?) };
-        let mapped = match event {
-            Some(Event::Data {
-                kind, message_end, ..
-            }) => Some(data.of(kind, message_end)),
-            Some(ref e) => other(e),
-            None => None,
-        };
-        *out = mapped.ok_or(wsf_status::WSF_NOT_FOUND)?;
-        Ok(())
-    })
+) -> Result<u32, wsf_status> {
+    let mapped = match event {
+        Some(Event::Data {
+            kind, message_end, ..
+        }) => Some(data.of(kind, message_end)),
+        Some(ref e) => other(e),
+        None => None,
+    };
+    mapped.ok_or(wsf_status::WSF_NOT_FOUND)
 }
 
 /// The `WINHTTP_WEB_SOCKET_BUFFER_TYPE` of a received event into `*out`,
@@ -216,8 +207,12 @@ pub unsafe extern "C" fn wsf_event_winhttp_buffer_type(
         matches!(e, Event::Close { .. })
             .then_some(wsf_winhttp_buffer_type::WSF_WINHTTP_CLOSE as u32)
     };
-    // SAFETY: per this function's contract.
-    unsafe { event_type(event, out, &WINHTTP, close) }
+    guard(|| {
+        let event = inside!(wsf_event::read(event))?;
+        let out = handle_mut!(out)?;
+        *out = event_type(event, &WINHTTP, close)?;
+        Ok(())
+    })
 }
 
 /// The websocket.dll `WEB_SOCKET_BUFFER_TYPE` of a received event into
@@ -237,8 +232,12 @@ pub unsafe extern "C" fn wsf_event_websocket_buffer_type(
         Event::Pong(_) => Some(WSF_WEBSOCKET_PING_PONG),
         _ => None,
     };
-    // SAFETY: per this function's contract.
-    unsafe { event_type(event, out, &WEBSOCKET, other) }
+    guard(|| {
+        let event = inside!(wsf_event::read(event))?;
+        let out = handle_mut!(out)?;
+        *out = event_type(event, &WEBSOCKET, other)?;
+        Ok(())
+    })
 }
 
 /// Sends `payload` as `WinHttpWebSocketSend` would with `buffer_type` (a
@@ -264,19 +263,8 @@ pub unsafe extern "C" fn wsf_conn_send_winhttp_buffer(
         let what = WINHTTP
             .outgoing(buffer_type)
             .ok_or(wsf_status::WSF_INVALID_ARGUMENT)?;
-        // SAFETY: per this function's contract.
-        unsafe {
-            send(
-                conn,
-                what,
-                payload,
-                payload_len,
-                mask_key,
-                out,
-                out_len,
-                written,
-            )
-        }
+        let (c, payload, out) = send_args!(conn, payload, payload_len, out, out_len, written);
+        send(c, what, payload, mask_key, out)
     })
 }
 
@@ -306,18 +294,7 @@ pub unsafe extern "C" fn wsf_conn_send_websocket_buffer(
             t => WEBSOCKET.outgoing(t),
         };
         let what = what.ok_or(wsf_status::WSF_INVALID_ARGUMENT)?;
-        // SAFETY: per this function's contract.
-        unsafe {
-            send(
-                conn,
-                what,
-                payload,
-                payload_len,
-                mask_key,
-                out,
-                out_len,
-                written,
-            )
-        }
+        let (c, payload, out) = send_args!(conn, payload, payload_len, out, out_len, written);
+        send(c, what, payload, mask_key, out)
     })
 }

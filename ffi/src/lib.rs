@@ -13,7 +13,10 @@
 //!   Outputs are written only when it returns `WSF_OK`, with one documented
 //!   exception: on `WSF_BUFFER_TOO_SMALL` the `*written` output of a writer
 //!   receives the size it needs (as rustls reports `required_size`).
-//! * Every pointer is checked for NULL (`WSF_NULL_POINTER`). Enumerations
+//! * Every pointer is checked for NULL (`WSF_NULL_POINTER`) and for the
+//!   alignment of what it points to (`WSF_INVALID_ARGUMENT`; storage for
+//!   `_init` functions: `WSF_STORAGE_MISALIGNED`) before Rust reads it,
+//!   all in one place (`boundary.rs`). Enumerations
 //!   passed in are plain `uint32_t` values and are range-checked
 //!   (`WSF_INVALID_ARGUMENT`); there is no `bool`, flags are `uint8_t`
 //!   (non-zero means true).
@@ -29,7 +32,8 @@
 //! Pointers handed out (event payloads, request fields, messages) point
 //! into buffers the caller passed in and are valid as long as those are.
 //! Output structs must not overlap input buffers.
-#![cfg_attr(not(feature = "std"), no_std)]
+// Unit tests always have std (the test harness needs it), whatever the features.
+#![cfg_attr(all(not(feature = "std"), not(test)), no_std)]
 #![allow(non_camel_case_types)]
 #![deny(unsafe_op_in_unsafe_fn, missing_docs)]
 #![warn(clippy::undocumented_unsafe_blocks)]
@@ -51,6 +55,7 @@ pub mod client;
 pub mod close;
 pub mod config;
 pub mod conn;
+pub mod counted;
 pub mod event;
 pub mod extensions;
 pub mod handshake;
@@ -70,8 +75,8 @@ pub use status::wsf_status;
 /// # Safety
 /// Always safe to call. The string is static.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn wsf_version() -> types::wsf_str {
-    types::wsf_str::from_static(env!("CARGO_PKG_VERSION"))
+pub unsafe extern "C" fn wsf_version() -> counted::wsf_str {
+    counted::wsf_str::from_static(env!("CARGO_PKG_VERSION"))
 }
 
 /// Traps (wasm) or spins forever: the panic handler of `no_std` libraries linked

@@ -7,7 +7,7 @@ use core::ffi::c_void;
 
 use wsframe::Reassembler;
 
-use crate::boundary::{bytes_mut, disjoint, guard, refer_mut};
+use crate::boundary::{disjoint, guard, handle_mut, in_place, inside, place};
 use crate::conn::wsf_conn;
 use crate::event::{wsf_data_kind, wsf_event};
 use crate::status::wsf_status;
@@ -77,17 +77,15 @@ pub unsafe extern "C" fn wsf_reassembler_init(
     out: *mut *mut wsf_reassembler,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { refer_mut(out) }?;
-        // SAFETY: per this function's contract: the buffer is ours for the
-        // reassembler's life, which the caller bounds.
-        let buffer: &'static mut [u8] = unsafe { bytes_mut(buf, buf_len) }?;
+        let out = handle_mut!(out)?;
+        // The buffer is ours for the reassembler's life, which the caller
+        // bounds (this function's contract).
+        let buffer: &'static mut [u8] = in_place!(buf, buf_len)?;
         let value = wsf_reassembler {
             buf: (buffer.as_ptr(), buffer.len()),
             inner: Reassembler::new(buffer, max_fragments),
         };
-        // SAFETY: per this function's contract.
-        *out = unsafe { storage::place(storage, storage_len, value) }?;
+        *out = place!(storage, storage_len, value)?;
         Ok(())
     })
 }
@@ -113,10 +111,9 @@ pub unsafe extern "C" fn wsf_reassembler_push(
     out: *mut wsf_message,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (r, c, out) = unsafe { (refer_mut(reassembler)?, refer_mut(conn)?, refer_mut(out)?) };
-        // SAFETY: per this function's contract.
-        let Some(event) = (unsafe { wsf_event::read(event) })? else {
+        let (r, c) = (handle_mut!(reassembler)?, handle_mut!(conn)?);
+        let out = handle_mut!(out)?;
+        let Some(event) = inside!(wsf_event::read(event))? else {
             return Err(wsf_status::WSF_INCOMPLETE);
         };
         if let wsframe::Event::Data { payload, .. } = event {

@@ -12,14 +12,14 @@ use core::ffi::c_char;
 use wsframe::handshake::{self, Request, Response, Status};
 
 use crate::boundary::{
-    bytes, bytes_mut, disjoint, guard, not_utf8_as, refer, refer_mut, report_written, text,
+    guard, handle, handle_mut, input, input_array, inside, not_utf8_as, output, utf8,
 };
 use crate::config::wsf_handshake_limits;
+use crate::counted::wsf_str;
 use crate::extensions::{nth, offer_view, param_view, wsf_extension, wsf_extension_param};
 use crate::status::wsf_status;
 use crate::types::{
     EMPTY_HEADER, Pair, WSF_MAX_HEADERS, extra_headers, fill, parsed_headers, wsf_http_header,
-    wsf_str,
 };
 
 /// A client's opening handshake that passed every check of RFC 6455
@@ -143,8 +143,9 @@ pub unsafe extern "C" fn wsf_request_parse(
     out: *mut wsf_request,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (buf, limits, out) = unsafe { (bytes(buf, len)?, refer(limits)?, refer_mut(out)?) };
+        let buf = input!(buf, len)?;
+        let limits = handle!(limits)?;
+        let out = handle_mut!(out)?;
         match Request::parse(buf, &limits.core())? {
             Status::Complete(request) => *out = wsf_request::from_core(&request)?,
             Status::Partial => return Err(wsf_status::WSF_INCOMPLETE),
@@ -175,16 +176,11 @@ pub unsafe extern "C" fn wsf_request_from_headers(
 ) -> wsf_status {
     guard(|| {
         let malformed = not_utf8_as(wsf_status::WSF_HANDSHAKE_MALFORMED_HEAD);
-        // SAFETY: per this function's contract.
-        let out = unsafe { refer_mut(out) }?;
-        // SAFETY: per this function's contract.
-        let method = unsafe { text(method, method_len) }.map_err(&malformed)?;
-        // SAFETY: per this function's contract.
-        let path = unsafe { text(path, path_len) }.map_err(&malformed)?;
-        // SAFETY: per this function's contract.
-        let headers = unsafe { crate::boundary::array(headers, header_count) }?;
-        // SAFETY: per this function's contract.
-        let request = unsafe { validate(method, path, http_minor_version, headers) }?;
+        let out = handle_mut!(out)?;
+        let method = utf8(input!(method, method_len)?).map_err(&malformed)?;
+        let path = utf8(input!(path, path_len)?).map_err(&malformed)?;
+        let headers = input_array!(headers, header_count)?;
+        let request = inside!(validate(method, path, http_minor_version, headers))?;
         *out = wsf_request::from_core(&request)?;
         Ok(())
     })
@@ -206,10 +202,10 @@ pub unsafe extern "C" fn wsf_request_header(
     out: *mut wsf_str,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (request, out) = unsafe { (refer(request)?.core()?, refer_mut(out)?) };
-        // SAFETY: per this function's contract.
-        let name = unsafe { text(name, name_len) }?;
+        let request = handle!(request)?;
+        let request = inside!(request.core())?;
+        let out = handle_mut!(out)?;
+        let name = utf8(input!(name, name_len)?)?;
         *out = wsf_str::from_bytes(request.header(name).ok_or(wsf_status::WSF_NOT_FOUND)?);
         Ok(())
     })
@@ -230,8 +226,9 @@ pub unsafe extern "C" fn wsf_request_subprotocol(
     out: *mut wsf_str,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (request, out) = unsafe { (refer(request)?.core()?, refer_mut(out)?) };
+        let request = handle!(request)?;
+        let request = inside!(request.core())?;
+        let out = handle_mut!(out)?;
         *out = wsf_str::from_bytes(nth(request.subprotocols(), index)?.as_bytes());
         Ok(())
     })
@@ -251,8 +248,9 @@ pub unsafe extern "C" fn wsf_request_extension(
     out: *mut wsf_extension,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (request, out) = unsafe { (refer(request)?.core()?, refer_mut(out)?) };
+        let request = handle!(request)?;
+        let request = inside!(request.core())?;
+        let out = handle_mut!(out)?;
         *out = offer_view(&nth(request.extensions(), index)?);
         Ok(())
     })
@@ -272,8 +270,9 @@ pub unsafe extern "C" fn wsf_request_extension_param(
     out: *mut wsf_extension_param,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (request, out) = unsafe { (refer(request)?.core()?, refer_mut(out)?) };
+        let request = handle!(request)?;
+        let request = inside!(request.core())?;
+        let out = handle_mut!(out)?;
         *out = param_view(nth(request.extensions(), index)?, param_index)?;
         Ok(())
     })
@@ -303,13 +302,10 @@ pub unsafe extern "C" fn wsf_request_write_response(
     written: *mut usize,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (request, response) = unsafe { (refer(request)?, refer(response)?) };
-        // SAFETY: per this function's contract.
-        let (key, written) = unsafe { (request.key.bytes()?, refer_mut(written)?) };
+        let (request, response) = (handle!(request)?, handle!(response)?);
+        let key = inside!(request.key.bytes())?;
         let mut slot: [Pair<'_>; WSF_MAX_HEADERS] = [("", b""); WSF_MAX_HEADERS];
-        // SAFETY: per this function's contract.
-        let core = unsafe { response.core(&mut slot) }?;
+        let core = inside!(response.core(&mut slot))?;
         let inputs = [
             key,
             core.subprotocol.unwrap_or("").as_bytes(),
@@ -319,13 +315,8 @@ pub unsafe extern "C" fn wsf_request_write_response(
             .extra_headers
             .iter()
             .flat_map(|(n, v)| [n.as_bytes(), *v]);
-        disjoint(out, out_len, inputs.into_iter().chain(headers))?;
-        // SAFETY: per this function's contract; no overlap (checked).
-        let out = unsafe { bytes_mut(out, out_len) }?;
-        report_written(
-            handshake::write_response(key, &core, out).map_err(Into::into),
-            written,
-        )
+        let out = output!(out, out_len, written, inputs.into_iter().chain(headers))?;
+        out.write(|buf| handshake::write_response(key, &core, buf).map_err(Into::into))
     })
 }
 

@@ -12,7 +12,7 @@ use core::ffi::c_char;
 use wsframe::{CloseCode, DataKind};
 
 use crate::boundary::{
-    Outcome, bytes, bytes_mut, disjoint, guard, refer_mut, report_written, text,
+    Outcome, Output, guard, handle_mut, in_place, input, optional, output, utf8,
 };
 use crate::conn::wsf_conn;
 use crate::event::data_kind;
@@ -54,35 +54,33 @@ pub(crate) enum Outgoing {
 
 /// Encodes one whole frame of `what` with `payload` (the shared body of
 /// every payload-carrying send export).
-///
-/// # Safety
-/// The pointers are NULL or valid for their lengths as the exports state.
-#[allow(clippy::too_many_arguments)] // The exports' own arguments, passed on.
-pub(crate) unsafe fn send(
-    conn: *mut wsf_conn,
+pub(crate) fn send(
+    c: &mut wsf_conn,
     what: Outgoing,
-    payload: *const u8,
-    payload_len: usize,
+    payload: &[u8],
     key: u32,
-    out: *mut u8,
-    out_len: usize,
-    written: *mut usize,
+    out: Output<'_>,
 ) -> Outcome {
-    // SAFETY: forwarded contract.
-    let (c, written) = unsafe { (refer_mut(conn)?, refer_mut(written)?) };
-    // SAFETY: forwarded contract.
-    let payload = unsafe { bytes(payload, payload_len) }?;
-    disjoint(out, out_len, [payload])?;
-    // SAFETY: forwarded contract; `out` overlaps no input (checked).
-    let out = unsafe { bytes_mut(out, out_len) }?;
     let key = mask_key(key);
-    let result = match what {
-        Outgoing::Data(kind, fin) => c.conn.send_data(kind, fin, payload, key, out),
-        Outgoing::Ping => c.conn.send_ping(payload, key, out),
-        Outgoing::Pong => c.conn.send_pong(payload, key, out),
-    };
-    report_written(result, written)
+    out.write(|buf| match what {
+        Outgoing::Data(kind, fin) => c.conn.send_data(kind, fin, payload, key, buf),
+        Outgoing::Ping => c.conn.send_ping(payload, key, buf),
+        Outgoing::Pong => c.conn.send_pong(payload, key, buf),
+    })
 }
+
+/// The arguments every payload-carrying send export shares, checked in
+/// the order the exports always have: the handle, the payload, then the
+/// output (which must not overlap the payload).
+macro_rules! send_args {
+    ($conn:expr, $payload:expr, $payload_len:expr, $out:expr, $out_len:expr, $written:expr) => {{
+        let c = $crate::boundary::handle_mut!($conn)?;
+        let payload = $crate::boundary::input!($payload, $payload_len)?;
+        let out = $crate::boundary::output!($out, $out_len, $written, [payload])?;
+        (c, payload, out)
+    }};
+}
+pub(crate) use send_args;
 
 /// Encodes a whole data frame: `kind` is a `wsf_data_kind`; `fin` non-zero
 /// ends the message, zero starts or continues a fragmented one (the
@@ -113,19 +111,8 @@ pub unsafe extern "C" fn wsf_conn_send_data(
 ) -> wsf_status {
     guard(|| {
         let what = Outgoing::Data(data_kind(kind)?, fin != 0);
-        // SAFETY: per this function's contract.
-        unsafe {
-            send(
-                conn,
-                what,
-                payload,
-                payload_len,
-                mask_key,
-                out,
-                out_len,
-                written,
-            )
-        }
+        let (c, payload, out) = send_args!(conn, payload, payload_len, out, out_len, written);
+        send(c, what, payload, mask_key, out)
     })
 }
 
@@ -150,19 +137,14 @@ pub unsafe extern "C" fn wsf_conn_send_data_header(
     written: *mut usize,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (c, written) = unsafe { (refer_mut(conn)?, refer_mut(written)?) };
-        // SAFETY: per this function's contract.
-        let out = unsafe { bytes_mut(out, out_len) }?;
+        let c = handle_mut!(conn)?;
+        let out = output!(out, out_len, written, [])?;
         let kind = data_kind(kind)?;
-        let result = c.conn.send_data_header(
-            kind,
-            fin != 0,
-            payload_len,
-            crate::types::mask_key(mask_key),
-            out,
-        );
-        report_written(result, written)
+        let key = crate::types::mask_key(mask_key);
+        out.write(|buf| {
+            c.conn
+                .send_data_header(kind, fin != 0, payload_len, key, buf)
+        })
     })
 }
 
@@ -183,18 +165,9 @@ pub unsafe extern "C" fn wsf_conn_send_ping(
     out_len: usize,
     written: *mut usize,
 ) -> wsf_status {
-    // SAFETY: per this function's contract.
-    guard(|| unsafe {
-        send(
-            conn,
-            Outgoing::Ping,
-            payload,
-            payload_len,
-            mask_key,
-            out,
-            out_len,
-            written,
-        )
+    guard(|| {
+        let (c, payload, out) = send_args!(conn, payload, payload_len, out, out_len, written);
+        send(c, Outgoing::Ping, payload, mask_key, out)
     })
 }
 
@@ -213,18 +186,9 @@ pub unsafe extern "C" fn wsf_conn_send_pong(
     out_len: usize,
     written: *mut usize,
 ) -> wsf_status {
-    // SAFETY: per this function's contract.
-    guard(|| unsafe {
-        send(
-            conn,
-            Outgoing::Pong,
-            payload,
-            payload_len,
-            mask_key,
-            out,
-            out_len,
-            written,
-        )
+    guard(|| {
+        let (c, payload, out) = send_args!(conn, payload, payload_len, out, out_len, written);
+        send(c, Outgoing::Pong, payload, mask_key, out)
     })
 }
 
@@ -252,20 +216,12 @@ pub unsafe extern "C" fn wsf_conn_send_close(
     written: *mut usize,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (c, written) = unsafe { (refer_mut(conn)?, refer_mut(written)?) };
-        // SAFETY: per this function's contract.
-        let reason = unsafe { text(reason, reason_len) }?;
-        disjoint(out, out_len, [reason.as_bytes()])?;
-        // SAFETY: per this function's contract; no overlap (checked).
-        let out = unsafe { bytes_mut(out, out_len) }?;
-        let result = c.conn.send_close(
-            CloseCode::new(code),
-            reason,
-            crate::types::mask_key(mask_key),
-            out,
-        );
-        report_written(result, written)
+        let c = handle_mut!(conn)?;
+        let reason = input!(reason, reason_len)?;
+        let out = output!(out, out_len, written, [reason])?;
+        let reason = utf8(reason)?;
+        let key = crate::types::mask_key(mask_key);
+        out.write(|buf| c.conn.send_close(CloseCode::new(code), reason, key, buf))
     })
 }
 
@@ -290,14 +246,9 @@ pub unsafe extern "C" fn wsf_conn_write_pending(
     written: *mut usize,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let (c, written) = unsafe { (refer_mut(conn)?, refer_mut(written)?) };
-        // SAFETY: per this function's contract.
-        let out = unsafe { bytes_mut(out, out_len) }?;
-        report_written(
-            c.conn.write_pending(crate::types::mask_key(mask_key), out),
-            written,
-        )
+        let c = handle_mut!(conn)?;
+        let out = output!(out, out_len, written, [])?;
+        out.write(|buf| c.conn.write_pending(crate::types::mask_key(mask_key), buf))
     })
 }
 
@@ -320,11 +271,11 @@ pub unsafe extern "C" fn wsf_mask(
     next_phase: *mut u32,
 ) -> wsf_status {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let buf = unsafe { bytes_mut(buf, len) }?;
+        let buf = in_place!(buf, len)?;
+        // NULL means "not wanted".
+        let next_phase = optional(handle_mut!(next_phase))?;
         let next = wsframe::apply_mask(buf, crate::types::mask_key(mask_key), phase as usize % 4);
-        // SAFETY: per this function's contract (NULL means "not wanted").
-        if let Some(out) = unsafe { next_phase.as_mut() } {
+        if let Some(out) = next_phase {
             *out = (next % 4) as u32;
         }
         Ok(())

@@ -4,7 +4,7 @@
 
 use wsframe::{Error, HandshakeError, ProtocolError, UsageError};
 
-use crate::types::wsf_str;
+use crate::counted::wsf_str;
 
 /// The result of a call. `WSF_OK` is 0. Ranges: 1–99 not errors (the call
 /// did nothing and says why), 100–199 usage errors (nothing changed; fix

@@ -1,13 +1,17 @@
-//! Shared C types: counted strings (`wsf_str`) and HTTP headers laid out
-//! like websocket.dll's `WEB_SOCKET_HTTP_HEADER`, with the conversions
-//! between them and the core's borrowed Rust views.
+//! Shared C types: HTTP headers laid out like websocket.dll's
+//! `WEB_SOCKET_HTTP_HEADER`, and the conversions between them (and lists
+//! of `wsf_str`) and the core's borrowed Rust views.
 
 use core::ffi::c_char;
 
 use wsframe::handshake::Header;
 
-use crate::boundary::{bytes, text};
+use crate::boundary::bytes;
 use crate::status::wsf_status;
+
+/// Also at its former path (`types::wsf_str`), which Rust users of the
+/// crate (tests/wasm/module) import.
+pub use crate::counted::wsf_str;
 
 /// Most header lines in a request or response (and most extra headers a
 /// writer accepts); more is `WSF_HANDSHAKE_HEAD_TOO_LARGE` (HTTP 431).
@@ -17,85 +21,6 @@ const _: () = assert!(WSF_MAX_HEADERS == wsframe::handshake::MAX_HEADERS);
 
 /// Most subprotocols or extensions one client request may offer.
 pub const WSF_MAX_OFFERS: usize = 32;
-
-/// A counted string (not NUL-terminated). Absent is `{NULL, 0}`; empty but
-/// present has a non-NULL `ptr` and `len` 0.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct wsf_str {
-    /// The first byte, or NULL when absent.
-    pub ptr: *const c_char,
-    /// The number of bytes.
-    pub len: usize,
-}
-
-impl wsf_str {
-    /// The absent string `{NULL, 0}`.
-    pub(crate) const ABSENT: Self = Self {
-        ptr: core::ptr::null(),
-        len: 0,
-    };
-
-    /// A static string.
-    pub(crate) const fn from_static(s: &'static str) -> Self {
-        Self::from_bytes(s.as_bytes())
-    }
-
-    /// A view of borrowed bytes (always present, even when empty).
-    pub(crate) const fn from_bytes(b: &[u8]) -> Self {
-        Self {
-            ptr: b.as_ptr().cast(),
-            len: b.len(),
-        }
-    }
-
-    /// A view of an optional value.
-    pub(crate) fn from_opt(b: Option<&[u8]>) -> Self {
-        b.map_or(Self::ABSENT, Self::from_bytes)
-    }
-
-    /// Whether the string is absent (`ptr` NULL).
-    pub(crate) fn is_absent(&self) -> bool {
-        self.ptr.is_null()
-    }
-
-    /// The bytes (absent reads as empty).
-    ///
-    /// # Safety
-    /// Unless NULL, `ptr` is valid for reads of `len` bytes for `'a`.
-    pub(crate) unsafe fn bytes<'a>(&self) -> Result<&'a [u8], wsf_status> {
-        // SAFETY: forwarded contract.
-        unsafe { bytes(self.ptr.cast(), self.len) }
-    }
-
-    /// The text (absent reads as empty); `WSF_NOT_UTF8` unless UTF-8.
-    ///
-    /// # Safety
-    /// As [`wsf_str::bytes`].
-    pub(crate) unsafe fn text<'a>(&self) -> Result<&'a str, wsf_status> {
-        // SAFETY: forwarded contract.
-        unsafe { text(self.ptr, self.len) }
-    }
-
-    /// The text, or `None` when absent.
-    ///
-    /// # Safety
-    /// As [`wsf_str::bytes`].
-    pub(crate) unsafe fn opt_text<'a>(&self) -> Result<Option<&'a str>, wsf_status> {
-        if self.is_absent() && self.len == 0 {
-            return Ok(None);
-        }
-        // SAFETY: forwarded contract.
-        unsafe { self.text() }.map(Some)
-    }
-
-    /// The bytes as a slice, for tests.
-    #[cfg(test)]
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        // SAFETY: only called on views made from live Rust slices.
-        unsafe { self.bytes() }.unwrap_or_default()
-    }
-}
 
 /// One HTTP header line, counted, laid out exactly like websocket.dll's
 /// `WEB_SOCKET_HTTP_HEADER` (pointer, ULONG, pointer, ULONG: 32 bytes on

@@ -1,6 +1,7 @@
 //! The connection in either role, fed arbitrary bytes in arbitrary chunk
 //! sizes, reports exactly what it reports when fed the same bytes whole
-//! (and byte by byte), and keeps the invariants `wsframe_fuzz::drive` checks.
+//! (and byte by byte), and keeps the invariants the core's test recorder
+//! checks on every call (`wsframe::testing::record::record`).
 //!
 //! Input: one flags byte (role and config, see `role_and_config`), a count
 //! and that many chunk sizes, then the stream.

@@ -7,12 +7,15 @@
 #      (checked to be really instrumented, see step asan-canary),
 #   3. under valgrind (--error-exitcode=1, zero errors, no leaks),
 #   4. against the no_std static library (panic = "abort", no alloc),
-# and the no_std library for Cortex-M3 (thumbv7m-none-eabi).
+# and the no_std library for Cortex-M3 (thumbv7m-none-eabi); the Windows
+# numbers of the header are checked against mingw-w64's headers.
 #
-#   bash tests/c/run.sh             # everything; ends with "N passed, M failed"
+#   bash tests/c/run.sh             # everything; ends with "c: N passed, M failed"
+#                                   # (N: checks, summed over the steps that run them)
 #   bash tests/c/run.sh --install   # only install what it needs (idempotent)
 #
-# Outputs go to target/c/ (gitignored). Needs gcc, g++, valgrind, a nightly
+# Outputs go to target/c/ (gitignored). Needs gcc, g++, valgrind, mingw-w64
+# (x86_64-w64-mingw32-gcc and its headers), a nightly
 # toolchain (ASan) and the thumbv7m-none-eabi target; installs the missing ones.
 set -uo pipefail
 
@@ -26,22 +29,37 @@ HOST=x86_64-unknown-linux-gnu
 NATIVE_LIBS=(-lpthread -ldl -lm)
 SUITE=("$TESTS"/harness.c "$TESTS"/t_*.c)
 
+# The closing count counts checks, not steps: each step that runs the test
+# programs (or compiles assertions) reports "LABEL: N checks passed, M
+# failed" lines, summed per step; build steps count nothing. A failed step
+# that reports no failed check counts as one failure, so nothing is hidden.
 passed=0
 failed=0
 failures=()
+contributions=()
 
 # step NAME COMMAND...: runs a step, logs its output to $OUT/logs/NAME.log.
 step() {
-    local name=$1
+    local name=$1 ok=1 counts p f
     shift
     mkdir -p "$OUT/logs"
     local log="$OUT/logs/$name.log"
     printf '%-28s ' "$name"
-    if "$@" >"$log" 2>&1; then
-        passed=$((passed + 1))
+    "$@" >"$log" 2>&1 || ok=0
+    counts=$(sed -nE 's/^[^ ]+: ([0-9]+) checks passed, ([0-9]+) failed.*/\1 \2/p' "$log" |
+        awk '{p += $1; f += $2} END {print p + 0, f + 0}')
+    read -r p f <<<"$counts"
+    if ((!ok && f == 0)); then
+        f=1
+    fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if ((p + f)); then
+        contributions+=("$name $p/$f")
+    fi
+    if ((ok)); then
         echo "ok   $(tail -n 1 "$log" | cut -c1-90)"
     else
-        failed=$((failed + 1))
         failures+=("$name")
         echo "FAIL (log: ${log#"$ROOT"/})"
         tail -n 25 "$log" | sed 's/^/    /'
@@ -55,6 +73,9 @@ install() {
     command -v gcc >/dev/null || missing+=(gcc)
     command -v g++ >/dev/null || missing+=(g++)
     command -v valgrind >/dev/null || missing+=(valgrind)
+    # mingw-w64's winhttp.h and winerror.h: the independent source of the
+    # Windows numbers (step windows-numbers).
+    command -v x86_64-w64-mingw32-gcc >/dev/null || missing+=(gcc-mingw-w64-x86-64-win32)
     if ((${#missing[@]})); then
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"
@@ -209,6 +230,15 @@ build_thumbv7m() {
             "$(stat -c %s target/ffi-nostd/thumbv7m-none-eabi/release/libwsframe_ffi.a) bytes"
 }
 
+# The Windows numbers of wsframe.h against mingw-w64's winhttp.h and
+# winerror.h: every _Static_assert in windows_numbers.c is one check.
+windows_numbers() {
+    local n
+    n=$(grep -cE '^(SAME|_Static_assert)\(' "$TESTS/windows_numbers.c")
+    x86_64-w64-mingw32-gcc -std=c11 "${WARN[@]}" -fsyntax-only -Iinclude "$TESTS/windows_numbers.c" &&
+        echo "windows: $n checks passed, 0 failed (static assertions against winhttp.h, winerror.h)"
+}
+
 measure() {
     local fns lines size
     fns=$(grep -oE '\bwsf_[a-z0-9_]+\(' include/wsframe.h | sort -u | wc -l)
@@ -229,6 +259,7 @@ step install install
 step header-up-to-date bash "$TESTS/check-header.sh"
 step rust-build build_rust
 step symbols-covered symbols
+step windows-numbers windows_numbers
 step build-plain build_plain
 step run-plain run_plain
 step valgrind valgrind_run
@@ -241,8 +272,9 @@ step nostd-host-run run_nostd
 step nostd-thumbv7m-build build_thumbv7m
 step measure measure
 
-if ((failed)); then
+if ((${#failures[@]})); then
     echo "failed steps: ${failures[*]}"
 fi
-echo "$passed passed, $failed failed"
+echo "checks per step (passed/failed): ${contributions[*]}; build steps count none"
+echo "c: $passed passed, $failed failed"
 ((failed == 0))

@@ -4,19 +4,10 @@
 
 use super::*;
 use crate::frame::{FrameHeader, encode};
+use crate::testing::record::{Seen, record};
 use std::vec::Vec;
 
 const KEY: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];
-
-/// An owned, chunking-independent view of what a connection reported.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Seen {
-    Message(DataKind, Vec<u8>),
-    Ping(Vec<u8>),
-    Pong(Vec<u8>),
-    Close(u16, std::string::String),
-    Failed(ProtocolError),
-}
 
 /// Encodes a frame as a peer of `to` would send it (masked iff `to` is a server).
 fn wire(to: Role, fin: bool, rsv: u8, opcode: u8, payload: &[u8]) -> Vec<u8> {
@@ -41,62 +32,13 @@ fn wire(to: Role, fin: bool, rsv: u8, opcode: u8, payload: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Feeds `stream` in chunks of the given sizes (cycled), collecting what
-/// the connection reports; message pieces are joined.
+/// [`record`] of `stream` fed in pieces of `chunks`, messages joined.
 fn drive_with<const P: usize>(
     conn: &mut Connection<P>,
     stream: &[u8],
     chunks: &[usize],
 ) -> Vec<Seen> {
-    let mut seen = Vec::new();
-    let mut buf: Vec<u8> = Vec::new();
-    let mut msg: Vec<u8> = Vec::new();
-    let mut pos = 0;
-    let mut sizes = chunks.iter().cycle();
-    loop {
-        loop {
-            match conn.recv(&mut buf) {
-                Ok(r) => {
-                    let consumed = r.consumed;
-                    let idle = r.needs_input();
-                    match r.event {
-                        Some(Event::Data {
-                            kind,
-                            payload,
-                            message_end,
-                            ..
-                        }) => {
-                            msg.extend_from_slice(payload);
-                            if message_end {
-                                seen.push(Seen::Message(kind, core::mem::take(&mut msg)));
-                            }
-                        }
-                        Some(Event::Ping(p)) => seen.push(Seen::Ping(p.to_vec())),
-                        Some(Event::Pong(p)) => seen.push(Seen::Pong(p.to_vec())),
-                        Some(Event::Close { code, reason }) => {
-                            seen.push(Seen::Close(code.get(), reason.into()))
-                        }
-                        None => {}
-                    }
-                    buf.drain(..consumed);
-                    if idle {
-                        break;
-                    }
-                }
-                Err(Error::Protocol(e)) => {
-                    seen.push(Seen::Failed(e));
-                    return seen;
-                }
-                Err(e) => panic!("unexpected {e:?}"),
-            }
-        }
-        if pos >= stream.len() {
-            return seen;
-        }
-        let n = (*sizes.next().unwrap_or(&1)).max(1).min(stream.len() - pos);
-        buf.extend_from_slice(&stream[pos..pos + n]);
-        pos += n;
-    }
+    record(conn, stream, chunks).messages()
 }
 
 fn drive(role: Role, config: Config, stream: &[u8]) -> (Connection, Vec<Seen>) {
@@ -180,7 +122,7 @@ fn rfc_5_7_single_masked_text_frame() {
 fn rfc_5_7_fragmented_unmasked_text_for_a_client() {
     let stream = [0x01, 0x03, 0x48, 0x65, 0x6c, 0x80, 0x02, 0x6c, 0x6f];
     let (_, seen) = drive(Role::Client, Config::new(), &stream);
-    assert_eq!(seen, [Seen::Message(DataKind::Text, b"Hello".to_vec())]);
+    assert_eq!(seen, [Seen::message(DataKind::Text, b"Hello".to_vec())]);
 }
 
 #[test]
@@ -336,7 +278,7 @@ fn rule_invalid_utf8_1007_fail_fast_across_fragments() {
     ]);
     assert_eq!(
         drive(Role::Server, Config::new(), &s).1,
-        [Seen::Message(DataKind::Text, "a€".into())]
+        [Seen::message(DataKind::Text, "a€")]
     );
     // Binary is never checked; validation can be turned off.
     assert_eq!(
@@ -494,7 +436,7 @@ fn close_handshake_we_first() {
     assert_eq!(
         seen,
         [
-            Seen::Message(DataKind::Binary, b"tail".to_vec()),
+            Seen::message(DataKind::Binary, b"tail".to_vec()),
             Seen::Ping(b"p".to_vec()),
             Seen::Close(1000, "".into())
         ]
@@ -644,7 +586,7 @@ fn control_frames_between_fragments() {
         [
             Seen::Ping(b"ping".to_vec()),
             Seen::Pong(b"pong".to_vec()),
-            Seen::Message(DataKind::Text, b"Hello, world".to_vec())
+            Seen::message(DataKind::Text, b"Hello, world".to_vec())
         ]
     );
 }
@@ -719,7 +661,7 @@ fn header_only_send_for_payload_in_place() {
     let stream = [&head[..n], &payload[..]].concat();
     assert_eq!(
         drive_with(&mut server, &stream, &[3]),
-        [Seen::Message(DataKind::Binary, b"zero-copy".to_vec())]
+        [Seen::message(DataKind::Binary, b"zero-copy".to_vec())]
     );
 }
 
@@ -798,8 +740,10 @@ fn sample_streams() -> Vec<(Role, Vec<u8>)> {
 #[test]
 fn split_feeding_every_point_and_byte_by_byte() {
     for (role, stream) in sample_streams() {
-        let (_, whole) = drive(role, Config::new(), &stream);
-        assert!(!whole.is_empty());
+        let fed =
+            |pieces: &[usize]| record(&mut Connection::new(role, Config::new()), &stream, pieces);
+        let whole = fed(&[stream.len()]);
+        assert!(!whole.messages().is_empty());
         let step = match stream.len() {
             // Miri: every 13th cut, and a few through the 70 000-byte frame.
             0..=2000 if cfg!(miri) => 13,
@@ -808,17 +752,11 @@ fn split_feeding_every_point_and_byte_by_byte() {
             _ => 997,
         };
         for cut in (0..=stream.len()).step_by(step) {
-            let mut conn = Connection::new(role, Config::new());
             // First read: `cut` bytes; second read: the rest.
-            assert_eq!(
-                drive_with(&mut conn, &stream, &[cut.max(1), stream.len()]),
-                whole,
-                "cut {cut}"
-            );
+            assert_eq!(fed(&[cut, stream.len()]), whole, "cut {cut}");
         }
         if stream.len() <= 2000 {
-            let mut conn = Connection::new(role, Config::new());
-            assert_eq!(drive_with(&mut conn, &stream, &[1]), whole, "byte by byte");
+            assert_eq!(fed(&[1]), whole, "byte by byte");
         }
     }
 }
@@ -886,11 +824,10 @@ mod props {
         ) {
             let role = if server { Role::Server } else { Role::Client };
             let stream: Vec<u8> = frames.iter().flat_map(|(fin, op, p)| wire(role, *fin, 0, *op, p)).collect();
-            let (_, whole) = drive(role, Config::new(), &stream);
-            let mut conn = Connection::new(role, Config::new());
-            prop_assert_eq!(drive_with(&mut conn, &stream, &chunks), whole.clone());
-            let mut conn = Connection::new(role, Config::new());
-            prop_assert_eq!(drive_with(&mut conn, &stream, &[1]), whole);
+            let fed = |pieces: &[usize]| record(&mut Connection::new(role, Config::new()), &stream, pieces);
+            let whole = fed(&[stream.len()]);
+            prop_assert_eq!(fed(&chunks), whole.clone());
+            prop_assert_eq!(fed(&[1]), whole);
         }
 
         /// Encode→decode round trip through the public send API: random
@@ -922,7 +859,7 @@ mod props {
                     let n = tx.send_data(kind, i + 1 == pieces.len(), piece, key, &mut out).unwrap();
                     stream.extend_from_slice(&out[..n]);
                 }
-                want.push(Seen::Message(kind, bytes));
+                want.push(Seen::message(kind, bytes));
             }
             let mut out = [0u8; 16];
             let n = tx.send_close(CloseCode::NORMAL, "", key, &mut out).unwrap();
@@ -967,7 +904,7 @@ fn masked_ascii_chunks_keep_utf8_rules() {
         want.extend_from_slice(ascii);
         assert_eq!(
             drive(Role::Server, Config::new(), &s).1,
-            [Seen::Message(DataKind::Text, want)]
+            [Seen::message(DataKind::Text, want)]
         );
         let s = srv(&[
             wire(Role::Server, false, 0, 1, ascii),

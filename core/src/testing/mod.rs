@@ -1,12 +1,15 @@
 //! Test support (all layers), not part of the API: [`Pair`], a client and a
 //! server [`Connection`] wired back to back through two caller-provided
 //! buffers and pumped by hand (quinn-proto's `Pair`), and [`scenarios`],
-//! the conversations every platform runs through it.
+//! the conversations every platform runs through it. With `std` also
+//! `record`, the one "feed bytes, record events" driver of the connection
+//! tests, the fuzz targets and the differential suite; and for all,
+//! [`SAMPLE_REQUEST`], the one valid request head the tests start from.
 //!
 //! One driver for every platform: the host tests (`cargo test`), the same
 //! tests on wasm32-wasip1, and the Cortex-M3 firmware under QEMU
 //! (`tests/qemu`). So it is `no_std`, allocation-free and panic-free like
-//! the rest of the crate. Compiled for `cfg(test)` and with the `testing`
+//! the rest of the crate (all but the std-only `record`). Compiled for `cfg(test)` and with the `testing`
 //! feature only.
 //!
 //! Each peer owns the buffer of bytes *sent to it*: sending writes straight
@@ -15,6 +18,8 @@
 //! appears ([`Pair::transfer`]), the receiver checks every byte as it is
 //! handed out, so no buffer ever holds a whole message.
 
+#[cfg(any(test, feature = "std"))]
+pub mod record;
 pub mod scenarios;
 mod transfer;
 
@@ -28,6 +33,16 @@ use crate::event::{DataKind, Event};
 use crate::handshake::{ClientRequest, Request, Response, Status};
 use crate::reassemble::{Message, Reassembler};
 use crate::role::Role;
+
+/// RFC 6455 §1.3's sample opening request, reduced to the header fields
+/// §4.1 requires; its key is the base64 of "the sample nonce". The one
+/// valid head the handshake tests vary a line at a time.
+pub const SAMPLE_REQUEST: &str = "GET /chat HTTP/1.1\r\n\
+    Host: server.example.com\r\n\
+    Upgrade: websocket\r\n\
+    Connection: Upgrade\r\n\
+    Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+    Sec-WebSocket-Version: 13\r\n\r\n";
 
 /// The subprotocol the client offers and the server picks in
 /// [`Pair::handshake`].
@@ -402,6 +417,19 @@ pub(crate) fn xorshift64(state: &mut u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::scenarios::SCENARIOS;
+    use super::*;
+
+    /// [`SAMPLE_REQUEST`] is one complete, valid head with §1.3's key.
+    #[test]
+    fn sample_request_is_valid() {
+        let head = SAMPLE_REQUEST.as_bytes();
+        let parsed = Request::parse(head, &HandshakeLimits::new());
+        let Ok(Status::Complete(request)) = parsed else {
+            panic!("{parsed:?}")
+        };
+        assert_eq!(request.head_len(), head.len());
+        assert_eq!(request.key(), b"dGhlIHNhbXBsZSBub25jZQ==");
+    }
 
     /// Every scenario, with wires from the smallest that holds a handshake
     /// head to roomy ones (odd sizes split frames at odd places).

@@ -13,20 +13,8 @@ use std::io::{self, Cursor, Read, Write};
 
 use tungstenite::protocol::{Role as TRole, WebSocket, WebSocketConfig};
 use tungstenite::{Error as TError, Message};
-use wsframe::{Config, Connection, DataKind, Error, Event, ProtocolError, Role};
-
-/// Something a side reported, owned and chunking-independent.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Item {
-    /// A whole data message.
-    Message(DataKind, Vec<u8>),
-    /// A Ping.
-    Ping(Vec<u8>),
-    /// A Pong.
-    Pong(Vec<u8>),
-    /// The peer's Close: code (1005 for none) and reason.
-    Close(u16, String),
-}
+use wsframe::testing::record::{Seen, record};
+use wsframe::{Config, Connection, DataKind, ProtocolError, Role};
 
 /// How a side ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,8 +30,9 @@ pub enum Verdict {
 /// What one side made of a stream.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outcome {
-    /// Reports, in order.
-    pub items: Vec<Item>,
+    /// Reports, in order, data joined per message (wsframe's through the
+    /// core's test recorder, `Seen::Failed` left out: the verdict says it).
+    pub items: Vec<Seen>,
     /// How it ended.
     pub verdict: Verdict,
 }
@@ -60,85 +49,31 @@ pub struct WsOutcome {
     pub fail_at: usize,
 }
 
-/// Feeds the whole stream to wsframe.
+/// Feeds the whole stream to wsframe (through the core's test recorder,
+/// which also checks the invariants of every `recv`).
 #[must_use]
 pub fn run_wsframe(role: Role, stream: &[u8]) -> WsOutcome {
     let mut conn = Connection::new(role, Config::new());
-    let mut buf = stream.to_vec();
-    let (mut pos, mut frame_start) = (0, 0);
-    let mut items = Vec::new();
-    let mut message = Vec::new();
-    loop {
-        match conn.recv(&mut buf[pos..]) {
-            Ok(r) => {
-                let idle = r.needs_input();
-                let consumed = r.consumed;
-                match r.event {
-                    Some(Event::Data {
-                        kind,
-                        payload,
-                        frame_end,
-                        message_end,
-                    }) => {
-                        message.extend_from_slice(payload);
-                        if message_end {
-                            items.push(Item::Message(kind, std::mem::take(&mut message)));
-                        }
-                        pos += consumed;
-                        if frame_end {
-                            frame_start = pos;
-                        }
-                    }
-                    Some(Event::Ping(p)) => {
-                        items.push(Item::Ping(p.to_vec()));
-                        pos += consumed;
-                        frame_start = pos;
-                    }
-                    Some(Event::Pong(p)) => {
-                        items.push(Item::Pong(p.to_vec()));
-                        pos += consumed;
-                        frame_start = pos;
-                    }
-                    Some(Event::Close { code, reason }) => {
-                        items.push(Item::Close(code.get(), reason.to_owned()));
-                        let outcome = Outcome {
-                            items,
-                            verdict: Verdict::Closed,
-                        };
-                        return WsOutcome {
-                            outcome,
-                            error: None,
-                            fail_at: 0,
-                        };
-                    }
-                    Some(other) => panic!("unknown event {other:?}"),
-                    None => pos += consumed,
-                }
-                if idle {
-                    let outcome = Outcome {
-                        items,
-                        verdict: Verdict::NeedMore,
-                    };
-                    return WsOutcome {
-                        outcome,
-                        error: None,
-                        fail_at: 0,
-                    };
-                }
-            }
-            Err(Error::Protocol(e)) => {
-                let outcome = Outcome {
-                    items,
-                    verdict: Verdict::Fail(e.close_code().get()),
-                };
-                return WsOutcome {
-                    outcome,
-                    error: Some(e),
-                    fail_at: frame_start,
-                };
-            }
-            Err(e) => panic!("unexpected {e:?}"),
+    let record = record(&mut conn, stream, &[stream.len()]);
+    let error = record.error();
+    let mut items = record.messages();
+    let verdict = match error {
+        Some(e) => {
+            items.pop();
+            Verdict::Fail(e.close_code().get())
         }
+        // Nothing after the peer's Close is reported (connection.rs rule 6).
+        None if matches!(items.last(), Some(Seen::Close(..))) => Verdict::Closed,
+        None => Verdict::NeedMore,
+    };
+    WsOutcome {
+        outcome: Outcome { items, verdict },
+        error,
+        fail_at: if error.is_some() {
+            record.frame_start
+        } else {
+            0
+        },
     }
 }
 
@@ -194,17 +129,15 @@ pub fn run_tungstenite(role: Role, stream: &[u8]) -> Outcome {
     let mut items = Vec::new();
     loop {
         match ws.read() {
-            Ok(Message::Text(t)) => {
-                items.push(Item::Message(DataKind::Text, t.as_bytes().to_vec()))
-            }
-            Ok(Message::Binary(b)) => items.push(Item::Message(DataKind::Binary, b.to_vec())),
-            Ok(Message::Ping(p)) => items.push(Item::Ping(p.to_vec())),
-            Ok(Message::Pong(p)) => items.push(Item::Pong(p.to_vec())),
+            Ok(Message::Text(t)) => items.push(Seen::message(DataKind::Text, t.as_bytes())),
+            Ok(Message::Binary(b)) => items.push(Seen::message(DataKind::Binary, b.to_vec())),
+            Ok(Message::Ping(p)) => items.push(Seen::Ping(p.to_vec())),
+            Ok(Message::Pong(p)) => items.push(Seen::Pong(p.to_vec())),
             Ok(Message::Close(c)) => {
                 let (code, reason) = c.map_or((1005, String::new()), |c| {
                     (u16::from(c.code), c.reason.as_str().to_owned())
                 });
-                items.push(Item::Close(code, reason));
+                items.push(Seen::Close(code, reason));
                 return Outcome {
                     items,
                     verdict: Verdict::Closed,
@@ -360,7 +293,7 @@ pub fn compare(role: Role, stream: &[u8]) -> Result<Option<Explained>, String> {
             Some(Explained::TopBitLength)
         }
         (Some(ProtocolError::InvalidCloseCode), _, Verdict::Closed)
-            if t.items.last() == Some(&Item::Close(1002, "Protocol violation".into()))
+            if t.items.last() == Some(&Seen::Close(1002, "Protocol violation".into()))
                 && t.items[..t.items.len() - 1] == w.items[..] =>
         {
             Some(Explained::InvalidCloseCode)
@@ -378,8 +311,8 @@ pub fn compare(role: Role, stream: &[u8]) -> Result<Option<Explained>, String> {
         (None, Verdict::Closed, Verdict::Closed)
             if w.items
                 .last()
-                .is_some_and(|i| matches!(i, Item::Close(1014, _)))
-                && t.items.last() == Some(&Item::Close(1002, "Protocol violation".into()))
+                .is_some_and(|i| matches!(i, Seen::Close(1014, _)))
+                && t.items.last() == Some(&Seen::Close(1002, "Protocol violation".into()))
                 && w.items[..w.items.len() - 1] == t.items[..t.items.len() - 1] =>
         {
             Some(Explained::CloseCode1014)

@@ -48,12 +48,13 @@ fn random_streams_agree_or_differ_as_explained() {
 /// here: what each does with frames after the peer's Close.
 #[test]
 fn data_after_the_peers_close() {
-    use wsframe_differential::{Item, Verdict, run_tungstenite, run_wsframe};
+    use wsframe::testing::record::Seen;
+    use wsframe_differential::{Verdict, run_tungstenite, run_wsframe};
     // Unmasked: what a server sends to a client.
     let stream = [&[0x88, 0x02, 0x03, 0xe8][..], &[0x82, 0x01, 0xAA]].concat();
     let ws = run_wsframe(Role::Client, &stream);
     let tg = run_tungstenite(Role::Client, &stream);
-    assert_eq!(ws.outcome.items, [Item::Close(1000, String::new())]);
+    assert_eq!(ws.outcome.items, [Seen::Close(1000, String::new())]);
     assert_eq!(tg.items, ws.outcome.items);
     assert_eq!(
         (ws.outcome.verdict, tg.verdict),

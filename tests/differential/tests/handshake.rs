@@ -5,24 +5,24 @@
 
 use std::path::Path;
 
+use wsframe::testing::SAMPLE_REQUEST;
 use wsframe_differential::{HeadVerdict, tungstenite_accepts, wsframe_accepts};
 
-const BASE: [&str; 6] = [
-    "GET /chat HTTP/1.1",
-    "Host: server.example.com",
-    "Upgrade: websocket",
-    "Connection: Upgrade",
-    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-    "Sec-WebSocket-Version: 13",
-];
+/// The sample request's lines (`wsframe::testing::SAMPLE_REQUEST`).
+fn base() -> Vec<&'static str> {
+    SAMPLE_REQUEST
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .collect()
+}
 
 fn head(lines: &[&str]) -> Vec<u8> {
     format!("{}\r\n\r\n", lines.join("\r\n")).into_bytes()
 }
 
-/// BASE with line `i` replaced (None: removed) and `extra` lines added.
+/// [`base`] with line `i` replaced (None: removed) and `extra` lines added.
 fn variant(i: usize, with: Option<&str>, extra: &[&str]) -> Vec<u8> {
-    let mut lines: Vec<&str> = BASE.to_vec();
+    let mut lines = base();
     match with {
         Some(l) => lines[i] = l,
         None => {
@@ -37,7 +37,7 @@ fn variant(i: usize, with: Option<&str>, extra: &[&str]) -> Vec<u8> {
 fn cases() -> Vec<(String, Vec<u8>, Option<bool>)> {
     let mut v: Vec<(String, Vec<u8>, Option<bool>)> = Vec::new();
     let mut agree = |label: &str, head: Vec<u8>| v.push((label.into(), head, None));
-    agree("base", head(&BASE));
+    agree("base", head(&base()));
     agree("POST", variant(0, Some("POST /chat HTTP/1.1"), &[]));
     agree("HTTP/1.0", variant(0, Some("GET /chat HTTP/1.0"), &[]));
     agree("no Upgrade", variant(2, None, &[]));
