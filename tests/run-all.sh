@@ -124,6 +124,10 @@ install_websocketdll() {
 }
 
 step_websocketdll() {
+    # The layer without std, as the Windows DLL builds it (its own allocator and panic handler,
+    # panic = "abort"); the core is linted by step_rust.
+    run env CARGO_PROFILE_DEV_PANIC=abort cargo clippy -p wsframe-websocket --no-deps \
+        --no-default-features --features dll-runtime -- -D warnings
     run bash tests/websocketdll/run.sh
     run env WSF_ECHO_SERVER_CMD="$root/target/websocketdll/echo_server_websocketdll" \
         WSF_AUTOBAHN_AGENT=wsframe-websocketdll WSF_AUTOBAHN_LABEL=websocketdll-server \
