@@ -41,7 +41,8 @@
 
 use core::ffi::c_void;
 
-use wsframe::{Config, Connection, DataKind, Event, Role, State, apply_mask};
+use wsframe::mask::apply_mask;
+use wsframe::{Config, Connection, DataKind, Event, Role, State};
 
 use crate::action::{Action, indicate};
 use crate::arena::Arena;
