@@ -7,6 +7,7 @@
 //! receiver appends them back before inflating (§7.2.2). The LZ77 window
 //! is negotiated as 2^N bytes, N in 8..=15 (§7.1.2).
 
+pub mod negotiate;
 pub(crate) mod tables;
 
 /// The four bytes RFC 7692 §7.2.1 removes from the end of every compressed
