@@ -9,9 +9,14 @@
 
 mod huffman;
 mod inflate;
+mod negotiate;
 pub(crate) mod tables;
 
 pub use inflate::{InflateError, InflateStatus, Inflated, Inflater};
+pub use negotiate::{
+    DeflateConfig, DeflateParams, EXTENSION_NAME, ExtensionValue, MAX_VALUE_LEN, ResponseError,
+    check_answer, client_offer, negotiate,
+};
 
 /// The four bytes RFC 7692 §7.2.1 removes from the end of every compressed
 /// message and §7.2.2 appends back before inflating: an empty stored block.

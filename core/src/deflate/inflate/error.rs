@@ -46,7 +46,7 @@ pub enum InflateError {
     /// §7.1.2) or than the stream's start ("invalid distance too far
     /// back").
     DistanceTooFar,
-    /// Usage: the window passed is not exactly [`Inflater::window_len`]
+    /// Usage: the window passed is not exactly [`Inflater::window_len`](super::Inflater::window_len)
     /// bytes for the configured window bits.
     WindowSize,
     /// Usage: window bits outside 8..=15 (RFC 7692 §7.1.2).
