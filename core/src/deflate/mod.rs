@@ -19,3 +19,14 @@ pub const MIN_WINDOW_BITS: u8 = 8;
 
 /// The largest LZ77 window, as bits: 2^15 = 32 KiB (RFC 1951 §2).
 pub const MAX_WINDOW_BITS: u8 = 15;
+
+mod bits;
+mod compress;
+mod compress_block;
+mod huffman_build;
+mod lz77;
+mod window;
+
+pub use compress::{Compressor, Flush, Level, Params, Progress, Status};
+#[cfg(test)]
+mod compress_corpus;
