@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
-STEPS=(rust c autobahn c_examples browser pkgconfig rss differential fuzz miri qemu wasm bench)
+STEPS=(rust c autobahn c_examples browser pkgconfig rss differential deflate_compress fuzz miri qemu wasm bench)
 
 banner() {
     printf '\n==== %s ====\n' "$*"
@@ -128,6 +128,23 @@ step_rss() {
 # --- hardening: differential vs tungstenite, fuzz smoke, Miri (docs/HARDENING.md) ---------------
 step_differential() {
     run bash -c 'cd tests/differential && cargo test --release'
+}
+
+# --- deflate_compress: the compressor inflated by the system zlib at every window; ratio and
+# speed against zlib levels 1 and 6 (printed, not asserted) -----------------------------------
+install_deflate_compress() {
+    if ! dpkg -s zlib1g-dev >/dev/null 2>&1; then
+        run sudo_if_needed apt-get update -qq
+        run sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zlib1g-dev
+    fi
+}
+
+sudo_if_needed() {
+    if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+step_deflate_compress() {
+    run bash -c 'cd tests/deflate-compress && cargo test --release -- --nocapture'
 }
 
 install_fuzz() {

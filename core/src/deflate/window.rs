@@ -71,7 +71,6 @@ impl<'a> Window<'a> {
         effort: Effort,
         max_dist: usize,
     ) -> Self {
-        head.fill(0);
         let ways_bits = effort.ways.trailing_zeros();
         let min_slide = win.len().saturating_sub(max_dist) / 2;
         Self {
