@@ -23,7 +23,7 @@ pub(crate) struct Freqs {
 /// How hard the tokenizer looks.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Effort {
-    /// Hash entries per bucket (a power of two).
+    /// Hash entries per bucket: 1 or 8.
     pub(crate) ways: usize,
     /// Whether to try the next position before taking a match (§4 "lazy").
     pub(crate) lazy: bool,
@@ -172,22 +172,36 @@ impl<'a> Window<'a> {
         hash(read_u32(self.win, i), self.bucket_bits) * self.effort.ways
     }
 
-    fn entry(&self, e: usize) -> u16 {
-        match self.head.get(2 * e..2 * e + 2) {
-            Some(&[a, b]) => u16::from_le_bytes([a, b]),
-            _ => dead_arm!("buckets index inside the hash table", 0),
+    /// The bucket starting at entry `b` as one word: entry k in bits
+    /// 16k..16k+16, the most recent first. Fixed-size accesses (one or
+    /// eight ways) compile to plain loads and stores.
+    fn load(&self, b: usize) -> u128 {
+        if self.effort.ways == 1 {
+            match self.head.get(2 * b..2 * b + 2) {
+                Some(&[x, y]) => u128::from(u16::from_le_bytes([x, y])),
+                _ => dead_arm!("buckets lie inside the hash table", 0),
+            }
+        } else {
+            match self.head.get(2 * b..2 * b + 16).map(<[u8; 16]>::try_from) {
+                Some(Ok(bytes)) => u128::from_le_bytes(bytes),
+                _ => dead_arm!("buckets lie inside the hash table", 0),
+            }
         }
     }
 
-    /// Records position `i` (its four bytes are in the window).
+    /// Records position `i` (its four bytes are in the window) as the
+    /// most recent entry of its bucket; the oldest falls out.
     fn insert(&mut self, i: usize) {
         let b = self.bucket(i);
-        let p = self.pos16(i).to_le_bytes();
-        let ways = self.effort.ways;
-        if let Some(bucket) = self.head.get_mut(2 * b..2 * (b + ways)) {
-            bucket.copy_within(0..2 * (ways - 1), 2);
-            if let Some(first) = bucket.get_mut(..2) {
-                first.copy_from_slice(&p);
+        let p = self.pos16(i);
+        if self.effort.ways == 1 {
+            if let Some(dst) = self.head.get_mut(2 * b..2 * b + 2) {
+                dst.copy_from_slice(&p.to_le_bytes());
+            }
+        } else {
+            let word = (self.load(b) << 16) | u128::from(p);
+            if let Some(dst) = self.head.get_mut(2 * b..2 * b + 16) {
+                dst.copy_from_slice(&word.to_le_bytes());
             }
         }
     }
@@ -199,17 +213,25 @@ impl<'a> Window<'a> {
         if limit < MIN_MATCH {
             return (0, 0);
         }
-        let b = self.bucket(cur);
+        let word = read_u32(self.win, cur);
+        let mut bucket = self.load(hash(word, self.bucket_bits) * self.effort.ways);
         let here = self.pos16(cur);
         let reach = self.max_dist.min(cur - self.hist_start);
         let (mut best, mut best_dist) = (MIN_MATCH - 1, 0);
-        for e in b..b + self.effort.ways {
-            let dist = usize::from(here.wrapping_sub(self.entry(e)));
+        for _ in 0..self.effort.ways {
+            let dist = usize::from(here.wrapping_sub(bucket as u16));
+            bucket >>= 16;
+            // Entries are newest first: once one is out of reach, so are
+            // the rest (an entry aliased by 16-bit wrap-around is lost).
             if dist == 0 || dist > reach {
-                continue;
+                break;
             }
             let old = cur - dist;
-            if self.win.get(old + best) != self.win.get(cur + best) {
+            // A better match starts with the same four bytes and has the
+            // same byte where the best so far ends.
+            if read_u32(self.win, old) != word
+                || self.win.get(old + best) != self.win.get(cur + best)
+            {
                 continue;
             }
             let len = match_len(self.win, old, cur, limit);
