@@ -220,11 +220,16 @@ impl<'a> Compressor<'a> {
         if storage.len() < needed {
             return Err(UsageError::BufferTooSmall { needed });
         }
-        let (win, rest) = storage.split_at_mut(params.window_len());
-        let (head, rest) = rest.split_at_mut(2usize << params.hash_bits);
+        let too_small = UsageError::BufferTooSmall { needed };
+        let (win, rest) = storage
+            .split_at_mut_checked(params.window_len())
+            .ok_or(too_small)?;
+        let (head, rest) = rest
+            .split_at_mut_checked(2usize << params.hash_bits)
+            .ok_or(too_small)?;
         let toks = rest
             .get_mut(..TOKEN_BYTES << params.token_bits)
-            .unwrap_or_default();
+            .ok_or(too_small)?;
         let lz = Window::new(
             win,
             head,

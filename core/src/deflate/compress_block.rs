@@ -216,10 +216,10 @@ impl BlockWriter {
                 let Some(raw) = lz.win.get(lz.block_start + copied..lz.cur) else {
                     dead_arm!("the window keeps the block's bytes", return true)
                 };
-                let n = raw.len().min(out.len().saturating_sub(*written));
-                if let (Some(dst), Some(src)) = (out.get_mut(*written..*written + n), raw.get(..n))
-                {
-                    dst.copy_from_slice(src);
+                let mut n = 0;
+                for (dst, src) in out.iter_mut().skip(*written).zip(raw) {
+                    *dst = *src;
+                    n += 1;
                 }
                 *written += n;
                 if n < raw.len() {

@@ -70,12 +70,13 @@ pub(crate) fn build_lengths(freq: &[u16], lens: &mut [u8], limit: u8, scratch: &
     let (Some(syms), Some(work)) = (scratch.syms.get_mut(..n), scratch.work.get_mut(..n)) else {
         dead_arm!("n <= MAX_SYMBOLS", return)
     };
-    let weight = |s: &u16| freq.get(usize::from(*s)).copied().unwrap_or(0);
-    // Ties broken by symbol: the same trees on every target.
-    syms.sort_unstable_by_key(|s| (weight(s), *s));
+    let weight = |s: u16| freq.get(usize::from(s)).copied().unwrap_or(0);
+    // Sort keys: weight, then symbol (the same trees on every target).
     for (w, s) in work.iter_mut().zip(syms.iter()) {
-        *w = weight(s);
+        *w = weight(*s);
     }
+    heap_sort(work, syms);
+
     depths_in_place(work);
     let mut counts = [0u16; 16];
     let limit = usize::from(limit.clamp(1, 15));
@@ -96,6 +97,45 @@ pub(crate) fn build_lengths(freq: &[u16], lens: &mut [u8], limit: u8, scratch: &
                 }
             }
         }
+    }
+}
+
+/// Sorts `keys` ascending by (key, sym), moving `syms` along. A heap
+/// sort of our own: the library's sorts keep a panic path (for orderings
+/// that are not total), which the firmware's link proof refuses.
+fn heap_sort(keys: &mut [u16], syms: &mut [u16]) {
+    let n = keys.len().min(syms.len());
+    let key = |keys: &[u16], syms: &[u16], i: usize| {
+        (u32::from(rd(keys, i)) << 16) | u32::from(rd(syms, i))
+    };
+    let swap = |keys: &mut [u16], syms: &mut [u16], i: usize, j: usize| {
+        let (a, b) = (rd(keys, i), rd(keys, j));
+        wr(keys, i, b);
+        wr(keys, j, a);
+        let (a, b) = (rd(syms, i), rd(syms, j));
+        wr(syms, i, b);
+        wr(syms, j, a);
+    };
+    let sift = |keys: &mut [u16], syms: &mut [u16], mut root: usize, end: usize| loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            break;
+        }
+        if child + 1 < end && key(keys, syms, child + 1) > key(keys, syms, child) {
+            child += 1;
+        }
+        if key(keys, syms, root) >= key(keys, syms, child) {
+            break;
+        }
+        swap(keys, syms, root, child);
+        root = child;
+    };
+    for start in (0..n / 2).rev() {
+        sift(keys, syms, start, n);
+    }
+    for end in (1..n).rev() {
+        swap(keys, syms, 0, end);
+        sift(keys, syms, 0, end);
     }
 }
 

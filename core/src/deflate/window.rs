@@ -127,15 +127,15 @@ impl<'a> Window<'a> {
 
     /// Copies as much of `input` as fits after the lookahead.
     pub(crate) fn fill(&mut self, input: &[u8]) -> usize {
-        let room = self.win.len().saturating_sub(self.end);
-        let n = room.min(input.len());
-        if let (Some(dst), Some(src)) = (self.win.get_mut(self.end..self.end + n), input.get(..n)) {
+        let Some(room) = self.win.get_mut(self.end..) else {
+            dead_arm!("end <= win.len()", return 0)
+        };
+        let n = room.len().min(input.len());
+        if let (Some(dst), Some(src)) = (room.get_mut(..n), input.get(..n)) {
             dst.copy_from_slice(src);
-            self.end += n;
-            n
-        } else {
-            dead_arm!("end + n <= win.len()", 0)
         }
+        self.end += n;
+        n
     }
 
     /// Whether the window is full.
