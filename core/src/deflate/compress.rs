@@ -17,6 +17,15 @@
 //! shrink its bytes is sent as a stored block: the payload is at most
 //! [`Compressor::max_expansion`] bytes longer than the message.
 //!
+//! Memory (issue #13 asked for 2^N + 2·2^H + 64 B): caller storage of
+//! [`Params::storage_len`] = 2^N history + max(2^N / 4, 512) lookahead +
+//! 2·2^H hash table + 3·2^T token buffer, plus the struct (2 368 B on
+//! 64-bit targets: symbol statistics, code lengths and the Huffman work
+//! space of dynamic blocks), all in [`Compressor::memory`]. The floor
+//! over the target: a dynamic block needs its tokens buffered until its
+//! code is known (the token buffer) and per-symbol statistics and lengths
+//! (~2.3 KB); matches need their lookahead contiguous with the history.
+//!
 //! The "do not compress" decision for a message (secrets next to
 //! attacker-chosen text, CRIME/BREACH) is the connection's: such a message
 //! goes out with RSV1 clear and never passes through here, so the
@@ -154,7 +163,8 @@ pub enum Flush {
 #[non_exhaustive]
 pub enum Status {
     /// All input was taken; call again with more (or with
-    /// [`Flush::Message`]). Bits not yet forming a byte stay inside.
+    /// [`Flush::Message`]). Output that did not fit or does not yet form
+    /// a whole byte stays inside and comes out in a later call.
     NeedsInput,
     /// The output buffer is full; call again with another (and the input
     /// not yet consumed).
