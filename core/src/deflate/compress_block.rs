@@ -15,6 +15,37 @@ use super::window::Window;
 
 const END_OF_BLOCK: usize = 256;
 
+/// §3.2.6's fixed literal/length codes, bit-reversed for sending: 0–143
+/// are 00110000 + s, 144–255 110010000 + (s − 144), 256–279 0000000 +
+/// (s − 256), 280–287 11000000 + (s − 280). (Symbols 286 and 287 are
+/// never sent.) A table, so a fixed block costs no code construction.
+const FIXED_LIT_CODES: [u16; 286] = {
+    let mut t = [0u16; 286];
+    let mut s = 0;
+    while s < 286 {
+        let (code, len) = match s {
+            0..=143 => (0b0011_0000 + s, 8),
+            144..=255 => (0b1_1001_0000 + s - 144, 9),
+            256..=279 => (s - 256, 7),
+            _ => (0b1100_0000 + s - 280, 8),
+        };
+        t[s] = (code as u16).reverse_bits() >> (16 - len);
+        s += 1;
+    }
+    t
+};
+
+/// §3.2.6's fixed distance codes: the 5-bit symbol itself, bit-reversed.
+const FIXED_DIST_CODES: [u16; 30] = {
+    let mut t = [0u16; 30];
+    let mut s = 0;
+    while s < 30 {
+        t[s] = (s as u16).reverse_bits() >> 11;
+        s += 1;
+    }
+    t
+};
+
 /// Where the writer is within the block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -159,14 +190,20 @@ impl BlockWriter {
         } else {
             Kind::Stored
         };
+        if self.kind == Kind::Dynamic {
+            canonical_codes(&self.cl_len, &mut self.cl_code);
+        }
         if self.kind == Kind::Fixed {
             for (s, l) in self.lit_len.iter_mut().enumerate() {
                 *l = fixed_literal_len(s as u16);
             }
             self.dist_len.fill(FIXED_DIST_LEN);
+            freq.lit = FIXED_LIT_CODES;
+            freq.dist = FIXED_DIST_CODES;
+        } else {
+            canonical_codes(&self.lit_len, &mut freq.lit);
+            canonical_codes(&self.dist_len, &mut freq.dist);
         }
-        canonical_codes(&self.lit_len, &mut freq.lit);
-        canonical_codes(&self.dist_len, &mut freq.dist);
         self.phase = Phase::Start;
     }
 
@@ -184,7 +221,6 @@ impl BlockWriter {
             i = next;
         }
         build_lengths(&cl_freq, &mut self.cl_len, 7, &mut self.scratch);
-        canonical_codes(&self.cl_len, &mut self.cl_code);
         self.hclen = CODE_LENGTH_ORDER
             .iter()
             .rposition(|&s| at8(&self.cl_len, usize::from(s)) != 0)
@@ -320,4 +356,9 @@ impl BlockWriter {
             }
         }
     }
+}
+
+#[cfg(test)]
+pub(crate) fn fixed_tables_for_tests() -> ([u16; 286], [u16; 30]) {
+    (FIXED_LIT_CODES, FIXED_DIST_CODES)
 }

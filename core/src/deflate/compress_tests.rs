@@ -280,3 +280,19 @@ fn memory_figures() {
     let p = Params::new(9, Level::Fast).unwrap();
     assert!(Compressor::memory(&p) < 8 * 1024);
 }
+
+/// The fixed code tables are the canonical codes of §3.2.6's lengths.
+#[test]
+fn fixed_tables_are_the_canonical_codes() {
+    use super::super::compress_block::fixed_tables_for_tests as fixed;
+    use super::super::huffman_build::canonical_codes;
+    use super::super::tables::{FIXED_DIST_LEN, fixed_literal_len};
+    let lens: Vec<u8> = (0..288).map(fixed_literal_len).collect();
+    let mut codes = [0u16; 288];
+    canonical_codes(&lens, &mut codes);
+    let (lit, dist) = fixed();
+    assert_eq!(&codes[..286], &lit[..]);
+    let mut dcodes = [0u16; 30];
+    canonical_codes(&[FIXED_DIST_LEN; 30], &mut dcodes);
+    assert_eq!(dcodes, dist);
+}
