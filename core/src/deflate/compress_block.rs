@@ -19,7 +19,11 @@ const END_OF_BLOCK: usize = 256;
 /// are 00110000 + s, 144–255 110010000 + (s − 144), 256–279 0000000 +
 /// (s − 256), 280–287 11000000 + (s − 280). (Symbols 286 and 287 are
 /// never sent.) A table, so a fixed block costs no code construction.
-const FIXED_LIT_CODES: [u16; 286] = {
+const FIXED_LIT_CODES: [u16; 286] = fixed_lit_codes();
+
+// Compile-time tables: an index out of range here fails the build.
+#[allow(clippy::indexing_slicing)]
+const fn fixed_lit_codes() -> [u16; 286] {
     let mut t = [0u16; 286];
     let mut s = 0;
     while s < 286 {
@@ -33,10 +37,13 @@ const FIXED_LIT_CODES: [u16; 286] = {
         s += 1;
     }
     t
-};
+}
 
 /// §3.2.6's fixed distance codes: the 5-bit symbol itself, bit-reversed.
-const FIXED_DIST_CODES: [u16; 30] = {
+const FIXED_DIST_CODES: [u16; 30] = fixed_dist_codes();
+
+#[allow(clippy::indexing_slicing)]
+const fn fixed_dist_codes() -> [u16; 30] {
     let mut t = [0u16; 30];
     let mut s = 0;
     while s < 30 {
@@ -44,7 +51,7 @@ const FIXED_DIST_CODES: [u16; 30] = {
         s += 1;
     }
     t
-};
+}
 
 /// Where the writer is within the block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
