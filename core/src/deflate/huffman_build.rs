@@ -71,12 +71,17 @@ pub(crate) fn build_lengths(freq: &[u16], lens: &mut [u8], limit: u8, scratch: &
         dead_arm!("n <= MAX_SYMBOLS", return)
     };
     let weight = |s: u16| freq.get(usize::from(s)).copied().unwrap_or(0);
-    // Sort keys: weight, then symbol (the same trees on every target).
+    // Stable radix sort by weight over symbols in ascending order: ties
+    // stay in symbol order, so the trees are the same on every target.
+    radix_pass(syms, work, |s| weight(s) & 0xff);
+    if syms.iter().any(|&s| weight(s) > 0xff) {
+        radix_pass(work, syms, |s| weight(s) >> 8);
+    } else {
+        syms.copy_from_slice(work);
+    }
     for (w, s) in work.iter_mut().zip(syms.iter()) {
         *w = weight(*s);
     }
-    heap_sort(work, syms);
-
     depths_in_place(work);
     let mut counts = [0u16; 16];
     let limit = usize::from(limit.clamp(1, 15));
@@ -100,42 +105,29 @@ pub(crate) fn build_lengths(freq: &[u16], lens: &mut [u8], limit: u8, scratch: &
     }
 }
 
-/// Sorts `keys` ascending by (key, sym), moving `syms` along. A heap
-/// sort of our own: the library's sorts keep a panic path (for orderings
-/// that are not total), which the firmware's link proof refuses.
-fn heap_sort(keys: &mut [u16], syms: &mut [u16]) {
-    let n = keys.len().min(syms.len());
-    let key = |keys: &[u16], syms: &[u16], i: usize| {
-        (u32::from(rd(keys, i)) << 16) | u32::from(rd(syms, i))
-    };
-    let swap = |keys: &mut [u16], syms: &mut [u16], i: usize, j: usize| {
-        let (a, b) = (rd(keys, i), rd(keys, j));
-        wr(keys, i, b);
-        wr(keys, j, a);
-        let (a, b) = (rd(syms, i), rd(syms, j));
-        wr(syms, i, b);
-        wr(syms, j, a);
-    };
-    let sift = |keys: &mut [u16], syms: &mut [u16], mut root: usize, end: usize| loop {
-        let mut child = 2 * root + 1;
-        if child >= end {
-            break;
+/// One stable counting-sort pass of `src` into `dst` (same length) by an
+/// 8-bit key. Our own: the library's sorts keep a panic path (for
+/// orderings that are not total), which the firmware's link proof
+/// refuses; and two byte passes beat a comparison sort here.
+fn radix_pass(src: &[u16], dst: &mut [u16], key: impl Fn(u16) -> u16) {
+    let mut start = [0u16; 257];
+    for &s in src {
+        if let Some(c) = start.get_mut(usize::from(key(s) & 0xff) + 1) {
+            *c += 1;
         }
-        if child + 1 < end && key(keys, syms, child + 1) > key(keys, syms, child) {
-            child += 1;
-        }
-        if key(keys, syms, root) >= key(keys, syms, child) {
-            break;
-        }
-        swap(keys, syms, root, child);
-        root = child;
-    };
-    for start in (0..n / 2).rev() {
-        sift(keys, syms, start, n);
     }
-    for end in (1..n).rev() {
-        swap(keys, syms, 0, end);
-        sift(keys, syms, 0, end);
+    let mut sum = 0;
+    for c in start.iter_mut() {
+        sum += *c;
+        *c = sum;
+    }
+    for &s in src {
+        if let Some(pos) = start.get_mut(usize::from(key(s) & 0xff)) {
+            if let Some(d) = dst.get_mut(usize::from(*pos)) {
+                *d = s;
+            }
+            *pos += 1;
+        }
     }
 }
 
