@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
-STEPS=(rust c websocketdll autobahn c_examples browser pkgconfig rss differential deflate fuzz miri qemu wasm windows bench)
+STEPS=(rust c websocketdll autobahn c_examples browser pkgconfig rss differential deflate deflate_compress fuzz miri qemu wasm windows bench)
 
 banner() {
     printf '\n==== %s ====\n' "$*"
@@ -194,6 +194,16 @@ install_deflate() {
 
 step_deflate() {
     run bash -c 'cd tests/deflate && cargo test --release'
+}
+
+# --- deflate_compress: the compressor inflated by the system zlib at every window; ratio and
+# speed against zlib levels 1 and 6 (printed, not asserted) -----------------------------------
+install_deflate_compress() {
+    install_deflate
+}
+
+step_deflate_compress() {
+    run bash -c 'cd tests/deflate-compress && cargo test --release -- --nocapture'
 }
 
 install_fuzz() {

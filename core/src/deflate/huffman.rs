@@ -322,7 +322,7 @@ fn fill_codes(
 /// Copies the first `size` slots to the next `size`.
 fn double(table: &mut [u32], size: usize) {
     let (done, rest) = table.split_at_mut(size.min(table.len()));
-    super::inflate::fast::copy(rest, done);
+    super::copy::copy(rest, done);
 }
 
 /// Index bits of a subtable whose first code is `len` bits long: enough to

@@ -7,10 +7,21 @@
 //! receiver appends them back before inflating (§7.2.2). The LZ77 window
 //! is negotiated as 2^N bytes, N in 8..=15 (§7.1.2).
 
+mod bits;
+mod compress;
+mod compress_block;
+#[cfg(test)]
+mod compress_corpus;
+mod copy;
 mod huffman;
+mod huffman_build;
 mod inflate;
+mod lz77;
 mod negotiate;
 pub(crate) mod tables;
+mod window;
+
+pub use compress::{Compressor, Flush, Level, Params, Progress, Status};
 
 pub use inflate::{InflateError, InflateStatus, Inflated, Inflater};
 pub use negotiate::{

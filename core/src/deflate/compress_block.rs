@@ -1,0 +1,371 @@
+//! The compressor's block writer (helpers layer; RFC 1951 §3.2.3–§3.2.7):
+//! chooses the cheapest of a dynamic-Huffman, fixed-Huffman and stored
+//! block for the tokens gathered, then writes it through the bit sink,
+//! stopping whenever the caller's output buffer is full and resuming from
+//! the same item in the next call.
+
+use super::bits::BitSink;
+use super::huffman_build::{Scratch, build_lengths, canonical_codes};
+use super::lz77::{Token, decode, dist_symbol, len_symbol};
+use super::tables::{
+    CODE_LENGTH_ORDER, DIST_BASE, DIST_EXTRA, FIXED_DIST_LEN, LENGTH_BASE, LENGTH_EXTRA,
+    fixed_literal_len,
+};
+use super::window::Window;
+
+const END_OF_BLOCK: usize = 256;
+
+/// §3.2.6's fixed literal/length codes, bit-reversed for sending: 0–143
+/// are 00110000 + s, 144–255 110010000 + (s − 144), 256–279 0000000 +
+/// (s − 256), 280–287 11000000 + (s − 280). (Symbols 286 and 287 are
+/// never sent.) A table, so a fixed block costs no code construction.
+const FIXED_LIT_CODES: [u16; 286] = fixed_lit_codes();
+
+// Compile-time tables: an index out of range here fails the build.
+#[allow(clippy::indexing_slicing)]
+const fn fixed_lit_codes() -> [u16; 286] {
+    let mut t = [0u16; 286];
+    let mut s = 0;
+    while s < 286 {
+        let (code, len) = match s {
+            0..=143 => (0b0011_0000 + s, 8),
+            144..=255 => (0b1_1001_0000 + s - 144, 9),
+            256..=279 => (s - 256, 7),
+            _ => (0b1100_0000 + s - 280, 8),
+        };
+        t[s] = (code as u16).reverse_bits() >> (16 - len);
+        s += 1;
+    }
+    t
+}
+
+/// §3.2.6's fixed distance codes: the 5-bit symbol itself, bit-reversed.
+const FIXED_DIST_CODES: [u16; 30] = fixed_dist_codes();
+
+#[allow(clippy::indexing_slicing)]
+const fn fixed_dist_codes() -> [u16; 30] {
+    let mut t = [0u16; 30];
+    let mut s = 0;
+    while s < 30 {
+        t[s] = (s as u16).reverse_bits() >> 11;
+        s += 1;
+    }
+    t
+}
+
+/// Where the writer is within the block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Idle,
+    /// BFINAL, BTYPE and (dynamic) HLIT/HDIST/HCLEN.
+    Start,
+    /// The i-th code-length code length (§3.2.7).
+    CodeLengthLengths(usize),
+    /// The run-length coded code lengths, from position i.
+    Lengths(usize),
+    Tokens(usize),
+    /// A stored block's LEN/NLEN are out; `copied` raw bytes too.
+    Stored(usize),
+}
+
+/// Which block type was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Stored,
+    Fixed,
+    Dynamic,
+}
+
+/// The writer's state: the chosen block's code lengths and codes.
+#[derive(Debug, Clone)]
+pub(crate) struct BlockWriter {
+    phase: Phase,
+    kind: Kind,
+    /// 288 entries: the fixed code's canonical codes count symbols 286
+    /// and 287 (§3.2.6), which no block uses.
+    lit_len: [u8; 288],
+    dist_len: [u8; 30],
+    cl_len: [u8; 19],
+    cl_code: [u16; 19],
+    hlit: usize,
+    hdist: usize,
+    hclen: usize,
+    scratch: Scratch,
+}
+
+fn at8(a: &[u8], i: usize) -> u8 {
+    a.get(i)
+        .copied()
+        .unwrap_or(dead_arm!("symbols index their alphabets", 0))
+}
+
+fn at16(a: &[u16], i: usize) -> u16 {
+    a.get(i)
+        .copied()
+        .unwrap_or(dead_arm!("symbols index their alphabets", 0))
+}
+
+fn weighted(freq: &[u16], bits: impl Iterator<Item = u8>) -> u64 {
+    freq.iter()
+        .zip(bits)
+        .map(|(&f, b)| u64::from(f) * u64::from(b))
+        .sum()
+}
+
+impl BlockWriter {
+    pub(crate) const fn new() -> Self {
+        Self {
+            phase: Phase::Idle,
+            kind: Kind::Fixed,
+            lit_len: [0; 288],
+            dist_len: [0; 30],
+            cl_len: [0; 19],
+            cl_code: [0; 19],
+            hlit: 257,
+            hdist: 1,
+            hclen: 4,
+            scratch: Scratch::new(),
+        }
+    }
+
+    /// The code length at position `i` of HLIT + HDIST lengths (§3.2.7:
+    /// one sequence, runs may cross from literal to distance lengths).
+    fn seq_len(&self, i: usize) -> u8 {
+        if i < self.hlit {
+            at8(&self.lit_len, i)
+        } else {
+            at8(&self.dist_len, i - self.hlit)
+        }
+    }
+
+    /// The run-length item at position `i`: (symbol, extra value, extra
+    /// bits, next position). A pure function of `i`, so writing resumes.
+    fn rle_item(&self, i: usize) -> (usize, u32, u32, usize) {
+        let total = self.hlit + self.hdist;
+        let v = self.seq_len(i);
+        let max_run = if v == 0 { 138 } else { 6 };
+        let mut run = 1;
+        while run < max_run && i + run < total && self.seq_len(i + run) == v {
+            run += 1;
+        }
+        let r = run as u32;
+        if v == 0 && run >= 11 {
+            (18, r - 11, 7, i + run)
+        } else if v == 0 && run >= 3 {
+            (17, r - 3, 3, i + run)
+        } else if v != 0 && run >= 3 && i > 0 && self.seq_len(i - 1) == v {
+            (16, r - 3, 2, i + run)
+        } else {
+            (usize::from(v), 0, 0, i + 1)
+        }
+    }
+
+    /// Chooses and prepares the block for the tokens in `lz`; its codes
+    /// replace the frequencies in `lz.freq`. `pending_bits` are the bits
+    /// the sink holds (for a stored block's padding).
+    pub(crate) fn start(&mut self, lz: &mut Window<'_>, pending_bits: u32) {
+        let freq = &mut lz.freq;
+        if let Some(f) = freq.lit.get_mut(END_OF_BLOCK) {
+            *f = 1;
+        }
+        self.lit_len.fill(0);
+        if let Some(lens) = self.lit_len.get_mut(..286) {
+            build_lengths(&freq.lit, lens, 15, &mut self.scratch);
+        }
+        build_lengths(&freq.dist, &mut self.dist_len, 15, &mut self.scratch);
+        let last = |lens: &[u8]| lens.iter().rposition(|&l| l != 0).map_or(0, |p| p + 1);
+        self.hlit = last(&self.lit_len).max(257);
+        self.hdist = last(&self.dist_len).max(1);
+        let header = self.plan_code_length_code();
+        let extra: u64 = weighted(freq.lit.get(257..).unwrap_or(&[]), LENGTH_EXTRA.into_iter())
+            + weighted(&freq.dist, DIST_EXTRA.into_iter());
+        let dynamic = header
+            + weighted(&freq.lit, self.lit_len.into_iter())
+            + weighted(&freq.dist, self.dist_len.into_iter())
+            + extra;
+        let fixed = 3
+            + weighted(&freq.lit, (0..286).map(fixed_literal_len))
+            + weighted(&freq.dist, core::iter::repeat(FIXED_DIST_LEN))
+            + extra;
+        let span = (lz.cur - lz.block_start) as u64;
+        let pad = u64::from((8 - (pending_bits + 3) % 8) % 8);
+        let stored = 3 + pad + 32 + 8 * span;
+        self.kind = if dynamic < fixed && dynamic < stored {
+            Kind::Dynamic
+        } else if fixed < stored {
+            Kind::Fixed
+        } else {
+            Kind::Stored
+        };
+        if self.kind == Kind::Dynamic {
+            canonical_codes(&self.cl_len, &mut self.cl_code);
+        }
+        if self.kind == Kind::Fixed {
+            for (s, l) in self.lit_len.iter_mut().enumerate() {
+                *l = fixed_literal_len(s as u16);
+            }
+            self.dist_len.fill(FIXED_DIST_LEN);
+            freq.lit = FIXED_LIT_CODES;
+            freq.dist = FIXED_DIST_CODES;
+        } else {
+            canonical_codes(&self.lit_len, &mut freq.lit);
+            canonical_codes(&self.dist_len, &mut freq.dist);
+        }
+        self.phase = Phase::Start;
+    }
+
+    /// Builds the code-length code for the dynamic header; returns the
+    /// header's size in bits (BFINAL/BTYPE included).
+    fn plan_code_length_code(&mut self) -> u64 {
+        let mut cl_freq = [0u16; 19];
+        let (mut i, mut extra_bits) = (0, 0u64);
+        while i < self.hlit + self.hdist {
+            let (sym, _, nbits, next) = self.rle_item(i);
+            if let Some(f) = cl_freq.get_mut(sym) {
+                *f += 1;
+            }
+            extra_bits += u64::from(nbits);
+            i = next;
+        }
+        build_lengths(&cl_freq, &mut self.cl_len, 7, &mut self.scratch);
+        self.hclen = CODE_LENGTH_ORDER
+            .iter()
+            .rposition(|&s| at8(&self.cl_len, usize::from(s)) != 0)
+            .map_or(0, |p| p + 1)
+            .max(4);
+        3 + 14 + 3 * self.hclen as u64 + weighted(&cl_freq, self.cl_len.into_iter()) + extra_bits
+    }
+
+    /// Writes as much of the block as `out` takes; true when the block is
+    /// complete (then `lz` starts the next block).
+    pub(crate) fn write(
+        &mut self,
+        lz: &mut Window<'_>,
+        bits: &mut BitSink,
+        out: &mut [u8],
+        written: &mut usize,
+    ) -> bool {
+        if self.phase == Phase::Idle {
+            return true;
+        }
+        while self.phase != Phase::Idle {
+            if !bits.has_room() && (!bits.drain(out, written) || !bits.has_room()) {
+                return false;
+            }
+            if let Phase::Stored(copied) = self.phase {
+                if !bits.drain(out, written) {
+                    return false;
+                }
+                let Some(raw) = lz.win.get(lz.block_start + copied..lz.cur) else {
+                    dead_arm!("the window keeps the block's bytes", return true)
+                };
+                let mut n = 0;
+                for (dst, src) in out.iter_mut().skip(*written).zip(raw) {
+                    *dst = *src;
+                    n += 1;
+                }
+                *written += n;
+                if n < raw.len() {
+                    self.phase = Phase::Stored(copied + n);
+                    return false;
+                }
+                self.phase = Phase::Idle;
+                break;
+            }
+            self.step(lz, bits);
+        }
+        lz.finish_block();
+        true
+    }
+
+    /// Puts one item (at most 48 bits) and advances the phase.
+    fn step(&mut self, lz: &Window<'_>, bits: &mut BitSink) {
+        self.phase = match self.phase {
+            Phase::Start => self.put_start(lz, bits),
+            Phase::CodeLengthLengths(k) => {
+                let sym = CODE_LENGTH_ORDER.get(k).copied().unwrap_or(0);
+                bits.put(u32::from(at8(&self.cl_len, usize::from(sym))), 3);
+                if k + 1 < self.hclen {
+                    Phase::CodeLengthLengths(k + 1)
+                } else {
+                    Phase::Lengths(0)
+                }
+            }
+            Phase::Lengths(i) => {
+                let (sym, value, nbits, next) = self.rle_item(i);
+                let len = u32::from(at8(&self.cl_len, sym));
+                bits.put(u32::from(at16(&self.cl_code, sym)), len);
+                bits.put(value, nbits);
+                if next < self.hlit + self.hdist {
+                    Phase::Lengths(next)
+                } else {
+                    Phase::Tokens(0)
+                }
+            }
+            Phase::Tokens(i) if i < lz.ntok => {
+                self.put_token(lz, decode(lz.token(i)), bits);
+                Phase::Tokens(i + 1)
+            }
+            Phase::Tokens(_) => {
+                self.put_symbol(lz, END_OF_BLOCK, bits);
+                Phase::Idle
+            }
+            Phase::Stored(_) | Phase::Idle => self.phase,
+        };
+    }
+
+    fn put_start(&self, lz: &Window<'_>, bits: &mut BitSink) -> Phase {
+        match self.kind {
+            Kind::Stored => {
+                bits.put(0, 3);
+                bits.align();
+                let len = (lz.cur - lz.block_start) as u32 & 0xffff;
+                bits.put(len | (!len & 0xffff) << 16, 32);
+                Phase::Stored(0)
+            }
+            Kind::Fixed => {
+                bits.put(0b010, 3);
+                Phase::Tokens(0)
+            }
+            Kind::Dynamic => {
+                bits.put(0b100, 3);
+                bits.put((self.hlit - 257) as u32, 5);
+                bits.put((self.hdist - 1) as u32, 5);
+                bits.put((self.hclen - 4) as u32, 4);
+                Phase::CodeLengthLengths(0)
+            }
+        }
+    }
+
+    fn put_symbol(&self, lz: &Window<'_>, sym: usize, bits: &mut BitSink) {
+        let len = u32::from(at8(&self.lit_len, sym));
+        bits.put(u32::from(at16(&lz.freq.lit, sym)), len);
+    }
+
+    fn put_token(&self, lz: &Window<'_>, token: Token, bits: &mut BitSink) {
+        match token {
+            Token::Literal(b) => self.put_symbol(lz, usize::from(b), bits),
+            Token::Match { len, dist } => {
+                let ls = len_symbol(len);
+                self.put_symbol(lz, 257 + ls, bits);
+                let base = LENGTH_BASE.get(ls).copied().unwrap_or(3);
+                let extra = LENGTH_EXTRA.get(ls).copied().unwrap_or(0);
+                bits.put((len as u32).wrapping_sub(u32::from(base)), u32::from(extra));
+                let ds = dist_symbol(dist);
+                let dlen = u32::from(at8(&self.dist_len, ds));
+                bits.put(u32::from(at16(&lz.freq.dist, ds)), dlen);
+                let base = DIST_BASE.get(ds).copied().unwrap_or(1);
+                let extra = DIST_EXTRA.get(ds).copied().unwrap_or(0);
+                bits.put(
+                    (dist as u32).wrapping_sub(u32::from(base)),
+                    u32::from(extra),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn fixed_tables_for_tests() -> ([u16; 286], [u16; 30]) {
+    (FIXED_LIT_CODES, FIXED_DIST_CODES)
+}

@@ -1,0 +1,286 @@
+//! wsframe's compressor against the system zlib: every payload inflated by
+//! zlib's raw inflate with the same window bits (RFC 7692 §7.2.2: the
+//! trailer appended back), for every window, both levels, with and without
+//! context takeover; then a ratio and speed report against zlib levels 1
+//! and 6 (printed, not asserted: tests never assert on time).
+
+use flate2::{Compress, Compression, FlushCompress};
+use wsframe::deflate::{Compressor, Flush, Level, Params, Status, TRAILER};
+use wsframe_deflate_compress::corpus::{KINDS, Kind, generate};
+use wsframe_deflate_compress::{compress, thread_cpu_seconds, zlib::Inflater};
+
+const LEVELS: [Level; 2] = [Level::Fast, Level::Default];
+
+fn messages(seed: u64) -> Vec<Vec<u8>> {
+    let sizes = [0, 1, 3, 200, 1024, 5000, 16 << 10, 100_000, 0, 1 << 20];
+    sizes
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| generate(KINDS[i % 4], n, seed + i as u64))
+        .collect()
+}
+
+/// Inflates each payload + trailer with zlib, one stream across messages
+/// (context takeover) or a fresh one per message.
+fn check_with_zlib(bits: u8, msgs: &[Vec<u8>], payloads: &[Vec<u8>], takeover: bool) {
+    let mut shared = Inflater::new(bits);
+    for (i, (m, p)) in msgs.iter().zip(payloads).enumerate() {
+        let mut fresh;
+        let inflater = if takeover {
+            &mut shared
+        } else {
+            fresh = Inflater::new(bits);
+            &mut fresh
+        };
+        let mut wire = p.clone();
+        wire.extend_from_slice(&TRAILER);
+        let got = inflater
+            .push(&wire, 1)
+            .unwrap_or_else(|e| panic!("window {bits} msg {i}: {e}"));
+        assert!(
+            got == *m,
+            "window {bits} msg {i}: {} bytes back of {}",
+            got.len(),
+            m.len()
+        );
+    }
+}
+
+#[test]
+fn zlib_inflates_every_window_level_and_takeover_mode() {
+    for bits in 8..=15u8 {
+        let msgs = messages(u64::from(bits));
+        let refs: Vec<&[u8]> = msgs.iter().map(Vec::as_slice).collect();
+        for level in LEVELS {
+            for takeover in [true, false] {
+                let p = Params::new(bits, level)
+                    .unwrap()
+                    .with_context_takeover(takeover);
+                let payloads = compress(p, &refs, 70_000, 1500);
+                check_with_zlib(bits, &msgs, &payloads, takeover);
+            }
+        }
+    }
+}
+
+/// The farthest distance zlib's raw inflate with window bits N accepts is
+/// 2^N: a period-2^N message is coded with distance 2^N (its only
+/// matches) and zlib takes it, at every window.
+#[test]
+fn zlib_accepts_distance_two_to_the_n() {
+    for bits in 8..=15u8 {
+        let w = 1usize << bits;
+        let block = generate(Kind::Random, w, 3);
+        let msg = [block.as_slice(), &block].concat();
+        let p = Params::new(bits, Level::Default).unwrap();
+        let payloads = compress(p, &[&msg], usize::MAX, 4096);
+        assert!(
+            payloads[0].len() < w + w / 8,
+            "matches at 2^{bits} were used"
+        );
+        check_with_zlib(bits, &[msg], &payloads, true);
+    }
+}
+
+/// A hand-made stream whose only match has distance 2^N + 1: zlib refuses
+/// it ("invalid distance too far back"), so the check above is not vacuous.
+#[test]
+fn zlib_refuses_distance_beyond_the_window() {
+    for bits in 8..=15u8 {
+        let w = 1usize << bits;
+        let msg = generate(Kind::Random, w + 1, 5);
+        // Stored block of the w + 1 bytes, then a fixed block with one
+        // match (length 3, distance w + 1) and end of block.
+        let mut s = vec![0x00, (w + 1) as u8, ((w + 1) >> 8) as u8];
+        s.extend_from_slice(&[!((w + 1) as u8), !(((w + 1) >> 8) as u8)]);
+        s.extend_from_slice(&msg);
+        let mut bits_out = BitVec::default();
+        bits_out.put(0b010, 3);
+        bits_out.put_rev(0b0000001, 7); // length symbol 257 = length 3
+        let d = w; // distance w + 1 = base + extra
+        let (sym, base, extra) = dist_code((d + 1).min(32768));
+        bits_out.put_rev(sym, 5);
+        bits_out.put(((d + 1).min(32768) - base) as u32, extra);
+        bits_out.put_rev(0, 7); // end of block
+        let tail_len = bits_out.len();
+        s.extend_from_slice(&bits_out.finish());
+        // 2^15 + 1 has no distance code at all (§3.2.5).
+        if bits < 15 {
+            let mut z = Inflater::new(bits);
+            let err = z.push(&s, 1).expect_err("distance 2^N + 1 must be refused");
+            assert!(err.contains("too far"), "{err}");
+        }
+        // The same stream with distance 2^N is accepted.
+        let mut ok = s.clone();
+        let n = ok.len();
+        let mut b = BitVec::default();
+        b.put(0b010, 3);
+        b.put_rev(0b0000001, 7);
+        let (sym, base, extra) = dist_code(d);
+        b.put_rev(sym, 5);
+        b.put((d - base) as u32, extra);
+        b.put_rev(0, 7);
+        ok.truncate(n - tail_len);
+        ok.extend_from_slice(&b.finish());
+        let got = Inflater::new(bits)
+            .push(&ok, 1)
+            .expect("distance 2^N is accepted");
+        assert_eq!(got.len(), w + 4);
+    }
+}
+
+/// Distance symbol, its base and extra bits (RFC 1951 §3.2.5).
+fn dist_code(d: usize) -> (u32, usize, u32) {
+    let mut base = 1;
+    for sym in 0..30u32 {
+        let extra = if sym < 4 { 0 } else { sym / 2 - 1 };
+        if d < base + (1 << extra) {
+            return (sym, base, extra);
+        }
+        base += 1 << extra;
+    }
+    unreachable!()
+}
+
+#[derive(Default)]
+struct BitVec {
+    bytes: Vec<u8>,
+    acc: u64,
+    n: u32,
+}
+
+impl BitVec {
+    fn put(&mut self, v: u32, n: u32) {
+        self.acc |= u64::from(v) << self.n;
+        self.n += n;
+        while self.n >= 8 {
+            self.bytes.push(self.acc as u8);
+            self.acc >>= 8;
+            self.n -= 8;
+        }
+    }
+    fn put_rev(&mut self, code: u32, n: u32) {
+        self.put(code.reverse_bits() >> (32 - n), n);
+    }
+    fn len(&self) -> usize {
+        self.bytes.len() + usize::from(self.n > 0)
+    }
+    fn finish(mut self) -> Vec<u8> {
+        if self.n > 0 {
+            self.bytes.push(self.acc as u8);
+        }
+        self.bytes
+    }
+}
+
+/// zlib's raw deflate of one message with a sync flush, trailer removed;
+/// the stream is reset first (a message without context takeover).
+fn zlib_compress(c: &mut Compress, msg: &[u8], out: &mut Vec<u8>) -> usize {
+    c.reset();
+    out.clear();
+    let start = c.total_in();
+    loop {
+        let done = (c.total_in() - start) as usize;
+        c.compress_vec(&msg[done..], out, FlushCompress::Sync)
+            .unwrap();
+        if (c.total_in() - start) as usize == msg.len() && out.len() < out.capacity() {
+            break;
+        }
+        out.reserve(out.capacity().max(4096));
+    }
+    assert!(out.ends_with(&TRAILER));
+    out.len() - 4
+}
+
+/// Ours, one message on a long-lived compressor without context takeover.
+fn ours_compress(c: &mut Compressor<'_>, msg: &[u8], out: &mut [u8]) -> usize {
+    let (mut at, mut total) = (0, 0);
+    loop {
+        let r = c.compress(&msg[at..], out, Flush::Message);
+        at += r.consumed;
+        total += r.written;
+        if r.status == Status::MessageEnd {
+            return total;
+        }
+    }
+}
+
+/// Thread CPU seconds per call: the best mean of 5 batches of `reps / 5`
+/// calls (a batch is long enough for the clock; the best one saw the
+/// fewest interruptions on a shared machine); and the call's result.
+fn best_time(reps: usize, mut f: impl FnMut() -> usize) -> (f64, usize) {
+    let per_batch = (reps / 5).max(1);
+    let mut best = f64::MAX;
+    let mut size = 0;
+    for _ in 0..5 {
+        let t = thread_cpu_seconds();
+        for _ in 0..per_batch {
+            size = f();
+        }
+        best = best.min((thread_cpu_seconds() - t) / per_batch as f64);
+    }
+    (best, size)
+}
+
+#[test]
+fn report_ratio_and_speed_against_zlib() {
+    println!(
+        "\nwindow 15, one message per run on a long-lived stream (no context takeover); size = wire bytes / message bytes; speed MB/s of thread CPU time (best of 5 batches)"
+    );
+    println!(
+        "{:<8}{:>8}  {:>7} {:>7} {:>6} {:>7} {:>7} {:>6} | {:>7} {:>7} {:>6} {:>7} {:>7} {:>6}",
+        "corpus",
+        "size",
+        "fast",
+        "zlib1",
+        "ratio",
+        "MB/s",
+        "z1MB/s",
+        "speed",
+        "dflt",
+        "zlib6",
+        "ratio",
+        "MB/s",
+        "z6MB/s",
+        "speed"
+    );
+    for kind in [Kind::Json, Kind::Html, Kind::English, Kind::Random] {
+        for len in [1 << 10, 16 << 10, 1 << 20] {
+            let msg = generate(kind, len, 42);
+            let reps = if len >= 1 << 20 { 5 } else { (16 << 20) / len };
+            let mut row = format!("{:<8}{:>8}", format!("{kind:?}"), len);
+            for (level, zl) in [(Level::Fast, 1), (Level::Default, 6)] {
+                let p = Params::new(15, level).unwrap().with_context_takeover(false);
+                let mut storage = vec![0u8; p.storage_len()];
+                let mut ours = Compressor::new(p, &mut storage).unwrap();
+                let mut out = vec![0u8; 1 << 16];
+                let (t_us, n_us) = best_time(reps, || ours_compress(&mut ours, &msg, &mut out));
+                let mut z = Compress::new_with_window_bits(Compression::new(zl), false, 15);
+                let mut zout = Vec::with_capacity(len + 1024);
+                let (t_z, n_z) = best_time(reps, || zlib_compress(&mut z, &msg, &mut zout));
+                let (r_us, r_z) = (n_us as f64 / len as f64, n_z as f64 / len as f64);
+                let (s_us, s_z) = (len as f64 / t_us / 1e6, len as f64 / t_z / 1e6);
+                row += &format!(
+                    "  {r_us:>7.4} {r_z:>7.4} {:>6.3} {s_us:>7.1} {s_z:>7.1} {:>6.2}",
+                    r_us / r_z,
+                    s_us / s_z
+                );
+                if level == Level::Fast {
+                    row += " |";
+                }
+            }
+            println!("{row}");
+        }
+    }
+    for bits in 8..=15u8 {
+        let p = Params::new(bits, Level::Default).unwrap();
+        let f = Params::new(bits, Level::Fast).unwrap();
+        println!(
+            "memory window {bits}: fast {} B (storage {}), default {} B (storage {})",
+            Compressor::memory(&f),
+            f.storage_len(),
+            Compressor::memory(&p),
+            p.storage_len()
+        );
+    }
+}
