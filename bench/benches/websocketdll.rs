@@ -507,7 +507,7 @@ fn websocketdll(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = common::criterion(500, 1500);
+    config = common::criterion(700, 3000);
     targets = websocketdll
 }
 criterion_main!(benches);
