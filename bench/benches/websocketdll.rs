@@ -198,7 +198,7 @@ struct Got {
 
 impl Got {
     /// The data view of buffer `i` as a slice.
-    fn buf(&self, i: usize) -> &mut [u8] {
+    fn buf(&mut self, i: usize) -> &mut [u8] {
         // SAFETY: the DLL filled the data view of every buffer it counted
         // for these actions, pointing at `len` bytes that stay valid until
         // the action is completed (handle.rs rule 5); `self` does not
@@ -249,7 +249,7 @@ fn dll_send(h: *mut c_void, message: &[u8], net: &mut Vec<u8>) {
     let hr = unsafe { WebSocketSend(h, buffer_type::BINARY_MESSAGE, &buf, null_mut()) };
     assert_eq!(hr, S_OK);
     loop {
-        let got = get(h, queue::SEND);
+        let mut got = get(h, queue::SEND);
         let sent = match got.action {
             action::SEND_TO_NETWORK => {
                 let start = net.len();
@@ -276,7 +276,7 @@ fn dll_recv(h: *mut c_void, net: &[u8], mut sink: impl FnMut(&[u8])) {
     // SAFETY: a valid handle; the buffer argument is unused (NULL).
     assert_eq!(unsafe { WebSocketReceive(h, null(), null_mut()) }, S_OK);
     loop {
-        let got = get(h, queue::RECEIVE);
+        let mut got = get(h, queue::RECEIVE);
         let (moved, more) = match got.action {
             action::RECEIVE_FROM_NETWORK => {
                 let free = got.buf(0);
