@@ -99,73 +99,66 @@ struct Handles {
     server: *mut c_void,
 }
 
+/// A server handle after .NET's "fake" handshake (all-zero key, empty Host).
+fn open_server() -> *mut c_void {
+    let (mut h, mut out, mut n) = (null_mut(), null_mut(), 0);
+    let request = [
+        header("Connection", b"Upgrade"),
+        header("Upgrade", b"websocket"),
+        header("Host", b""),
+        header("Sec-WebSocket-Version", b"13"),
+        header("Sec-WebSocket-Key", b"AAAAAAAAAAAAAAAAAAAAAA=="),
+    ];
+    // SAFETY: every pointer is valid for its call; `request` and its
+    // strings outlive the calls that read them.
+    unsafe {
+        assert_eq!(WebSocketCreateServerHandle(null(), 0, &mut h), S_OK);
+        let (req, count) = (request.as_ptr(), request.len() as u32);
+        let hr = WebSocketBeginServerHandshake(h, null(), null(), 0, req, count, &mut out, &mut n);
+        assert_eq!(hr, S_OK);
+        assert_eq!(WebSocketEndServerHandshake(h), S_OK);
+    }
+    h
+}
+
+/// A client handle after Begin, and End with the matching accept key.
+fn open_client() -> *mut c_void {
+    let (mut h, mut out, mut n) = (null_mut(), null_mut::<HttpHeader>(), 0);
+    // SAFETY: every pointer is valid for its call; Begin's header array
+    // lives until End, and `response` outlives the call that reads it.
+    unsafe {
+        assert_eq!(WebSocketCreateClientHandle(null(), 0, &mut h), S_OK);
+        let hr =
+            WebSocketBeginClientHandshake(h, null(), 0, null(), 0, null(), 0, &mut out, &mut n);
+        assert_eq!(hr, S_OK);
+        let key = (0..n as usize)
+            .map(|i| out.add(i).read())
+            .find(|h| {
+                std::slice::from_raw_parts(h.name, h.name_len as usize)
+                    .eq_ignore_ascii_case(b"Sec-WebSocket-Key")
+            })
+            .map(|h| std::slice::from_raw_parts(h.value, h.value_len as usize).to_vec())
+            .expect("Begin returns Sec-WebSocket-Key");
+        let accept = wsframe::handshake::accept_key(&key);
+        let response = [
+            header("Connection", b"Upgrade"),
+            header("Upgrade", b"websocket"),
+            header("Sec-WebSocket-Accept", &accept),
+        ];
+        let (resp, count) = (response.as_ptr(), response.len() as u32);
+        let hr = WebSocketEndClientHandshake(h, resp, count, null_mut(), null_mut(), null_mut());
+        assert_eq!(hr, S_OK);
+    }
+    h
+}
+
 impl Handles {
     /// Both handles, opened with the header-array handshake.
     fn open() -> Self {
-        let (mut client, mut server) = (null_mut(), null_mut());
-        let (mut out, mut n) = (null_mut::<HttpHeader>(), 0u32);
-        // SAFETY: every pointer is valid for the call; the header arrays
-        // and their strings outlive the calls that read them.
-        unsafe {
-            assert_eq!(WebSocketCreateServerHandle(null(), 0, &mut server), S_OK);
-            let request = [
-                header("Connection", b"Upgrade"),
-                header("Upgrade", b"websocket"),
-                header("Host", b""),
-                header("Sec-WebSocket-Version", b"13"),
-                header("Sec-WebSocket-Key", b"AAAAAAAAAAAAAAAAAAAAAA=="),
-            ];
-            let hr = WebSocketBeginServerHandshake(
-                server,
-                null(),
-                null(),
-                0,
-                request.as_ptr(),
-                request.len() as u32,
-                &mut out,
-                &mut n,
-            );
-            assert_eq!(hr, S_OK);
-            assert_eq!(WebSocketEndServerHandshake(server), S_OK);
-
-            assert_eq!(WebSocketCreateClientHandle(null(), 0, &mut client), S_OK);
-            let hr = WebSocketBeginClientHandshake(
-                client,
-                null(),
-                0,
-                null(),
-                0,
-                null(),
-                0,
-                &mut out,
-                &mut n,
-            );
-            assert_eq!(hr, S_OK);
-            let key = (0..n as usize)
-                .map(|i| out.add(i).read())
-                .find(|h| {
-                    std::slice::from_raw_parts(h.name, h.name_len as usize)
-                        .eq_ignore_ascii_case(b"Sec-WebSocket-Key")
-                })
-                .map(|h| std::slice::from_raw_parts(h.value, h.value_len as usize).to_vec())
-                .expect("Begin returns Sec-WebSocket-Key");
-            let accept = wsframe::handshake::accept_key(&key);
-            let response = [
-                header("Connection", b"Upgrade"),
-                header("Upgrade", b"websocket"),
-                header("Sec-WebSocket-Accept", &accept),
-            ];
-            let hr = WebSocketEndClientHandshake(
-                client,
-                response.as_ptr(),
-                response.len() as u32,
-                null_mut(),
-                null_mut(),
-                null_mut(),
-            );
-            assert_eq!(hr, S_OK);
+        Self {
+            client: open_client(),
+            server: open_server(),
         }
-        Self { client, server }
     }
 
     /// (sender, receiver) for `dir`.
