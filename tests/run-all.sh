@@ -261,6 +261,10 @@ install_windows() {
 }
 
 step_windows() {
+    # The Windows-only code (ffi/src/windows.rs: allocator, panic handler) linted as the DLL is
+    # built: no_std, panic = "abort", feature windows-dll.
+    run env CARGO_PROFILE_DEV_PANIC=abort cargo clippy -p wsframe-ffi --target x86_64-pc-windows-gnu \
+        --no-default-features --features windows-dll -- -D warnings
     run bash tests/windows/run.sh
 }
 
