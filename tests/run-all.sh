@@ -238,8 +238,8 @@ install_miri() {
 
 step_miri() {
     run bash tests/miri.sh
-    # The `small` build's one extra unsafe block (mask::utf8_str: Close
-    # reasons validated by the DFA, then from_utf8_unchecked) and the
+    # The `small` build's one extra unsafe block (kernels::utf8::dfa_str:
+    # Close reasons validated by the DFA, then from_utf8_unchecked) and the
     # tests that tie the DFA to core::str::from_utf8 (~70 s).
     run bash tests/miri.sh --no-default-features --features small --lib -- close:: utf8::small::
 }
