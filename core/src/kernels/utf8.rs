@@ -86,8 +86,9 @@ impl Dfa {
     }
 
     /// Steps over `chunk`; `false` at the first byte that no continuation
-    /// can make valid (the state is then unspecified).
-    #[inline]
+    /// can make valid (the state is then unspecified). Never inlined: one
+    /// copy serves the streaming validator and [`dfa_str`] (flash first).
+    #[inline(never)]
     pub(crate) fn feed(&mut self, chunk: &[u8]) -> bool {
         chunk.iter().all(|&byte| self.step(byte))
     }

@@ -68,6 +68,7 @@ impl Utf8Validator {
     /// [`InvalidUtf8`] as soon as the stream so far cannot be the prefix of
     /// valid UTF-8. The validator is then in an unspecified state; call
     /// [`Utf8Validator::reset`] before reusing it.
+    #[inline(always)] // a bool turned into a Result: no code of its own
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), InvalidUtf8> {
         if self.dfa.feed(chunk) {
             Ok(())
