@@ -83,9 +83,16 @@ fn ascii_kernels() -> Vec<(&'static str, InPlaceAscii)> {
         ("kernels::apply_ascii", apply_ascii),
         ("bulk::apply_ascii", super::bulk::apply_ascii),
     ];
-    #[cfg(wsframe_vector)]
-    k.extend(bulk::test_ascii_kernels());
+    k.extend(isa_ascii_kernels());
     k
+}
+
+/// The ASCII-reporting ISA kernels this CPU can run, by name.
+fn isa_ascii_kernels() -> Vec<(&'static str, InPlaceAscii)> {
+    #[cfg(wsframe_vector)]
+    return bulk::test_ascii_kernels();
+    #[cfg(not(wsframe_vector))]
+    Vec::new()
 }
 
 /// The ISA kernels this CPU can run, by name (the vector module is
