@@ -7,7 +7,7 @@
 //!
 //! # Masking kernels
 //!
-//! [`apply`], [`apply_ascii`] and [`copy`] are what `mask::apply_mask`,
+//! `apply`, `apply_ascii` and `copy` are what `mask::apply_mask`,
 //! `mask::apply_mask_ascii` and `mask::copy_mask` run. Behind them sit
 //! kernels that must agree byte for byte:
 //!

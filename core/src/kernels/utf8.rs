@@ -5,7 +5,7 @@
 //!
 //! The streaming validator and its API live in `crate::utf8`, which calls
 //! [`is_valid`] on the longest prefix of a chunk that ends on a code-point
-//! boundary, or steps [`Dfa`] with `small`.
+//! boundary, or steps `Dfa` with `small`.
 #![allow(unsafe_code)]
 
 /// Whether `input` is valid UTF-8, by `simdutf8`'s one-shot `basic`
