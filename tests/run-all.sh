@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
-STEPS=(rust c websocketdll autobahn c_examples browser pkgconfig rss differential deflate deflate_compress fuzz miri qemu wasm windows bench)
+STEPS=(rust aarch64 c websocketdll autobahn c_examples browser pkgconfig rss differential deflate deflate_compress fuzz miri qemu wasm windows bench)
 
 banner() {
     printf '\n==== %s ====\n' "$*"
@@ -89,7 +89,10 @@ step_rust() {
     run cargo test -p wsframe-ffi --no-default-features
     # The crate is no_std by default; also test it with the `std` conveniences on, and with
     # default features off (no `close-reasons`: the failure Close carries the code only).
-    run cargo test -p wsframe --features std
+    # --show-output: `kernels::tests::wide_kernel_ran` prints which vector kernel the masking
+    # entry points ran ("AVX2 kernel: N buffers masked, ..."), or that AVX2 did not run on this
+    # CPU, so a green run without the AVX2 path shows it.
+    run cargo test -p wsframe --features std -- --show-output
     run cargo test -p wsframe --no-default-features --lib
     # The `small` build (flash over speed: byte-loop masking, the UTF-8 DFA, no decoder fast path).
     run cargo test -p wsframe --no-default-features --features small
@@ -100,6 +103,16 @@ step_rust() {
     run cargo clippy -p wsframe --all-features -- -D warnings
     run env RUSTDOCFLAGS="-D warnings" cargo doc -p wsframe --all-features --no-deps
     run cargo package -p wsframe --allow-dirty
+}
+
+# --- aarch64: the core's lib tests cross-built for aarch64, run under qemu-user (NEON kernel) ----
+install_aarch64() {
+    run bash tests/aarch64/run.sh --install
+}
+
+step_aarch64() {
+    # Prints "NEON kernel: N buffers masked, compared with the scalar oracle".
+    run bash tests/aarch64/run.sh
 }
 
 # --- autobahn: the Autobahn Testsuite (cases 1-10) against the echo examples ------------------
@@ -225,8 +238,8 @@ install_miri() {
 
 step_miri() {
     run bash tests/miri.sh
-    # The `small` build's one extra unsafe block (mask::utf8_str: Close
-    # reasons validated by the DFA, then from_utf8_unchecked) and the
+    # The `small` build's one extra unsafe block (kernels::utf8::dfa_str:
+    # Close reasons validated by the DFA, then from_utf8_unchecked) and the
     # tests that tie the DFA to core::str::from_utf8 (~70 s).
     run bash tests/miri.sh --no-default-features --features small --lib -- close:: utf8::small::
 }

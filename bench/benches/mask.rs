@@ -8,7 +8,8 @@ mod common;
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use wsframe::mask::{apply_mask, copy_mask, scalar, word};
+use wsframe::kernels::{scalar, word};
+use wsframe::mask::{apply_mask, copy_mask};
 use wsframe_bench::{KEY, payload};
 
 const SIZES: [(usize, &str); 6] = [

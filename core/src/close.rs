@@ -40,7 +40,7 @@ impl<'a> ClosePayload<'a> {
                 if !code.is_sendable() {
                     return Err(ProtocolError::InvalidCloseCode);
                 }
-                let reason = crate::mask::utf8_str(reason).ok_or(ProtocolError::InvalidUtf8)?;
+                let reason = crate::utf8::utf8_str(reason).ok_or(ProtocolError::InvalidUtf8)?;
                 Ok(Self { code, reason })
             }
         }

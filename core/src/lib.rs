@@ -54,7 +54,14 @@ mod close_code;
 mod config;
 mod error;
 mod role;
-// Kernels: the byte loops.
+// Kernels: the byte loops. `kernels` is the one room for `unsafe`; `mask`
+// and `utf8` are its safe faces. With `testing` (fuzz targets, benches)
+// the room is visible, not API.
+#[cfg(not(feature = "testing"))]
+mod kernels;
+#[cfg(feature = "testing")]
+#[doc(hidden)]
+pub mod kernels;
 pub mod mask;
 pub mod utf8;
 // Frame: the wire format.

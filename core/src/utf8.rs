@@ -1,4 +1,5 @@
-//! Streaming UTF-8 validation for text messages (RFC 6455 §5.6, §8.1).
+//! Streaming UTF-8 validation for text messages (kernels layer, RFC 6455
+//! §5.6, §8.1); the safe face of the kernels' UTF-8 paths.
 //!
 //! A text message arrives in chunks that may split a code point anywhere —
 //! inside a frame, or across fragments. [`Utf8Validator`] checks each chunk
@@ -13,8 +14,9 @@
 //! ASCII while unmasking is valid as it stands unless a split code point
 //! is waiting for it (`Utf8Validator::feed_ascii`, crate-private).
 //!
-//! Which `simdutf8` kernel runs depends on the target (see the table in
-//! the crate's `mask` module, which owns CPU dispatch): with the `std`
+//! Which `simdutf8` kernel runs depends on the target (see
+//! `kernels::utf8::is_valid`; the kernels' room owns CPU dispatch and every
+//! `unsafe`, this module is safe code): with the `std`
 //! feature x86-64 picks AVX2 or SSE4.2 at run time; without `std` only
 //! what the build enables (`-C target-feature=+avx2`); aarch64 always gets
 //! NEON, wasm32 gets `simd128` if built with it; embedded targets such as
@@ -71,6 +73,23 @@ mod small;
 #[cfg(feature = "small")]
 pub use small::Utf8Validator;
 
+/// `bytes` as a `&str` if it is valid UTF-8 (for a Close reason or a
+/// header value, which the API hands out as `&str`).
+///
+/// By default this is `core::str::from_utf8`. With the `small` feature it
+/// is the byte-at-a-time DFA (`kernels::utf8::dfa_str`, the one that
+/// `utf8/small.rs`'s validator steps) and then `from_utf8_unchecked`, so a
+/// firmware links neither `from_utf8`'s code nor its 256-byte width table
+/// (~620 B on thumbv7m).
+#[inline]
+#[must_use]
+pub(crate) fn utf8_str(bytes: &[u8]) -> Option<&str> {
+    #[cfg(feature = "small")]
+    return crate::kernels::utf8::dfa_str(bytes);
+    #[cfg(not(feature = "small"))]
+    core::str::from_utf8(bytes).ok()
+}
+
 /// A chunk (or the end of the message) is not valid UTF-8.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -117,7 +136,7 @@ impl Utf8Validator {
         // `body` ends on a code-point boundary unless it is invalid, so
         // one-shot validation of it is exact; `tail` is the start of a
         // code point, at most 3 bytes, checked as a prefix right away.
-        if !crate::mask::utf8_is_valid(body) {
+        if !crate::kernels::utf8::is_valid(body) {
             return Err(InvalidUtf8);
         }
         self.carry_tail(tail)

@@ -388,7 +388,7 @@ fuzz_target!(|data: &[u8]| {
                 );
                 let mut want = bytes.to_vec();
                 let want_phase =
-                    wsframe::mask::scalar::apply(&mut want, core_key, phase as usize % 4);
+                    wsframe::kernels::scalar::apply(&mut want, core_key, phase as usize % 4);
                 assert_eq!(&buf[misalign..misalign + bytes.len()], &want[..]);
                 assert_eq!(next as usize, want_phase);
                 assert!(

@@ -1,5 +1,5 @@
 //! Every public masking entry point against the scalar oracle
-//! (`mask::scalar`): `apply_mask`, `apply_mask_ascii` and `copy_mask`
+//! (`kernels::scalar`, reached through wsframe's `testing` feature): `apply_mask`, `apply_mask_ascii` and `copy_mask`
 //! (which dispatch to the SSE2 / AVX2 / NEON / simd128 kernel for this
 //! target), and the portable `word` and `compact` kernels, at any length,
 //! phase and misalignment, whole and in two pieces with the phase carried
@@ -12,7 +12,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wsframe::mask::{apply_mask, apply_mask_ascii, compact, copy_mask, scalar, word};
+use wsframe::kernels::{compact, scalar, word};
+use wsframe::mask::{apply_mask, apply_mask_ascii, copy_mask};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&[k0, k1, k2, k3, phase, offset, split], payload)) = data.split_first_chunk::<7>()

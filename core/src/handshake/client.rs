@@ -320,7 +320,7 @@ fn check_subprotocol<'b>(
         return Ok(None);
     };
     let chosen =
-        crate::mask::utf8_str(trim_ows(value)).ok_or(HandshakeError::ResponseSubprotocol)?;
+        crate::utf8::utf8_str(trim_ows(value)).ok_or(HandshakeError::ResponseSubprotocol)?;
     if is_token(chosen.as_bytes()) && offered.contains(&chosen) {
         Ok(Some(chosen))
     } else {

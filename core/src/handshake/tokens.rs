@@ -209,7 +209,7 @@ impl<'b> Iterator for Subprotocols<'_, 'b> {
 
     fn next(&mut self) -> Option<&'b str> {
         // Validated as tokens (ASCII) when the request was accepted.
-        self.inner.by_ref().find_map(crate::mask::utf8_str)
+        self.inner.by_ref().find_map(crate::utf8::utf8_str)
     }
 }
 
@@ -226,7 +226,7 @@ pub struct ExtensionOffer<'b> {
 impl<'b> ExtensionOffer<'b> {
     /// Splits one validated list element into name and parameters.
     fn from_element(element: &'b [u8]) -> Option<Self> {
-        let text = crate::mask::utf8_str(element)?;
+        let text = crate::utf8::utf8_str(element)?;
         let (name, rest) = match text.split_once(';') {
             Some((name, rest)) => (name, Some(rest)),
             None => (text, None),

@@ -1,6 +1,7 @@
-//! The `small` feature's UTF-8 validator (RFC 6455 §8.1): a table-free
-//! streaming DFA that reads one byte at a time, for flash-constrained
-//! targets.
+//! The `small` feature's UTF-8 validator (kernels layer, RFC 6455 §8.1): a
+//! table-free streaming DFA that reads one byte at a time, for
+//! flash-constrained targets. The DFA's transition itself is
+//! `kernels::utf8::Dfa`, next to the `unsafe` that trusts it.
 //!
 //! Same API and verdicts as the default validator in `utf8.rs`, which
 //! carries up to 3 bytes of a split code point and validates the rest in
@@ -32,16 +33,14 @@
 //! default links ~1.1 KB on thumbv7m (`BENCHMARKS.md`, README Footprint).
 
 use super::InvalidUtf8;
+use crate::kernels::utf8::Dfa;
 
-/// Validates a UTF-8 stream chunk by chunk; state is 3 bytes.
+/// Validates a UTF-8 stream chunk by chunk; state is 3 bytes (the DFA's,
+/// which lives in the kernels' room because `utf8_str` hands out a `&str`
+/// on its word alone).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Utf8Validator {
-    /// Continuation bytes the current code point still needs (0..=3).
-    need: u8,
-    /// The lowest value the next continuation byte may take.
-    lo: u8,
-    /// The highest value the next continuation byte may take.
-    hi: u8,
+    dfa: Dfa,
 }
 
 impl Default for Utf8Validator {
@@ -50,27 +49,17 @@ impl Default for Utf8Validator {
     }
 }
 
-/// The range of every continuation byte but the narrowed second ones.
-const CONT_LO: u8 = 0x80;
-const CONT_HI: u8 = 0xBF;
-
 impl Utf8Validator {
     /// A validator at the start of a message.
     #[must_use]
     pub const fn new() -> Self {
-        // Between code points the range is the plain one, so a validator
-        // that just finished a code point equals a new one.
-        Self {
-            need: 0,
-            lo: CONT_LO,
-            hi: CONT_HI,
-        }
+        Self { dfa: Dfa::new() }
     }
 
     /// Whether a code point is split at the end of what was fed so far.
     #[must_use]
     pub const fn is_mid_code_point(&self) -> bool {
-        self.need != 0
+        self.dfa.is_mid_code_point()
     }
 
     /// Validates the next chunk.
@@ -79,50 +68,16 @@ impl Utf8Validator {
     /// [`InvalidUtf8`] as soon as the stream so far cannot be the prefix of
     /// valid UTF-8. The validator is then in an unspecified state; call
     /// [`Utf8Validator::reset`] before reusing it.
+    #[inline(always)] // a bool turned into a Result: no code of its own
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), InvalidUtf8> {
-        for &byte in chunk {
-            self.step(byte)?;
+        if self.dfa.feed(chunk) {
+            Ok(())
+        } else {
+            Err(InvalidUtf8)
         }
-        Ok(())
     }
 
     shared_api!();
-
-    /// One transition of the DFA (Table 3-7 above).
-    #[inline(always)]
-    fn step(&mut self, byte: u8) -> Result<(), InvalidUtf8> {
-        if self.need != 0 {
-            if byte < self.lo || byte > self.hi {
-                return Err(InvalidUtf8);
-            }
-            self.need -= 1;
-            self.lo = CONT_LO;
-            self.hi = CONT_HI;
-            return Ok(());
-        }
-        // A lead byte: how many continuation bytes follow, and the range
-        // of the first of them. Comparisons, not a match, so no lookup
-        // table lands in flash.
-        let (need, lo, hi) = if byte < 0x80 {
-            return Ok(());
-        } else if byte < 0xC2 {
-            return Err(InvalidUtf8); // a continuation byte, or overlong C0/C1
-        } else if byte < 0xE0 {
-            (1, CONT_LO, CONT_HI)
-        } else if byte < 0xF0 {
-            let lo = if byte == 0xE0 { 0xA0 } else { CONT_LO }; // overlong
-            let hi = if byte == 0xED { 0x9F } else { CONT_HI }; // surrogates
-            (2, lo, hi)
-        } else if byte < 0xF5 {
-            let lo = if byte == 0xF0 { 0x90 } else { CONT_LO }; // overlong
-            let hi = if byte == 0xF4 { 0x8F } else { CONT_HI }; // > U+10FFFF
-            (3, lo, hi)
-        } else {
-            return Err(InvalidUtf8); // F5..FF: beyond U+10FFFF
-        };
-        *self = Self { need, lo, hi };
-        Ok(())
-    }
 }
 
 #[cfg(test)]
@@ -159,7 +114,7 @@ mod tests {
     #[test]
     fn all_short_sequences_match_std() {
         let mut seq = [0u8; 3];
-        // Under Miri (which checks `mask::utf8_str`'s use of this DFA):
+        // Under Miri (which checks `utf8_str`'s use of this DFA):
         // the 256 1-byte inputs only; the 4-byte edges below cover more.
         let max_len = if cfg!(miri) { 1 } else { 3 };
         for len in 1..=max_len {

@@ -1,4 +1,4 @@
-//! Masking kernels for aarch64 (frame layer, RFC 6455 §5.3): NEON, 16-byte
+//! Masking kernels for aarch64 (kernels layer, RFC 6455 §5.3): NEON, 16-byte
 //! vectors. NEON is part of the aarch64 baseline, so there is no run-time
 //! detection; the module is only built when `target_feature = "neon"`.
 #![allow(unsafe_code)]
@@ -105,6 +105,17 @@ mod kernels {
     }
 
     vector_kernels!(#[inline]);
+}
+
+/// The kernel the dispatch reaches from 16 bytes on, for the tests: this
+/// one, always.
+#[cfg(test)]
+pub(super) fn test_wide_kernel() -> super::tests::WideKernel {
+    super::tests::WideKernel {
+        name: "NEON",
+        calls: || kernels::CALLS.with(core::cell::Cell::get),
+        not_run: None,
+    }
 }
 
 /// The kernels this CPU can run, for the tests: name, in place, copying.

@@ -1,4 +1,4 @@
-//! Masking kernels for wasm32 (frame layer, RFC 6455 §5.3): `simd128`,
+//! Masking kernels for wasm32 (kernels layer, RFC 6455 §5.3): `simd128`,
 //! 16-byte vectors. WebAssembly has no run-time feature detection; the
 //! module is only built with `-C target-feature=+simd128` (and needs
 //! opt-level 3 or 2 to pay: opt-level "s" emits no `v128.xor`).
@@ -99,6 +99,17 @@ mod kernels {
     }
 
     vector_kernels!(#[inline]);
+}
+
+/// The kernel the dispatch reaches from 16 bytes on, for the tests: this
+/// one, always.
+#[cfg(test)]
+pub(super) fn test_wide_kernel() -> super::tests::WideKernel {
+    super::tests::WideKernel {
+        name: "simd128",
+        calls: || kernels::CALLS.with(core::cell::Cell::get),
+        not_run: None,
+    }
 }
 
 /// The kernels this CPU can run, for the tests: name, in place, copying.

@@ -1,4 +1,4 @@
-//! Masking in a byte loop of a few instructions (frame layer, RFC 6455
+//! Masking in a byte loop of a few instructions (kernels layer, RFC 6455
 //! §5.3): the `small` feature's replacement for [`super::word`] on
 //! flash-constrained targets without a vector kernel (Cortex-M0/M3/M4).
 //!

@@ -1,4 +1,4 @@
-//! Masking with plain integer words (frame layer, RFC 6455 §5.3): the
+//! Masking with plain integer words (kernels layer, RFC 6455 §5.3): the
 //! portable kernel for targets without a vector kernel, and the path for
 //! buffers shorter than [`SHORT`] on every target.
 //!

@@ -1,4 +1,4 @@
-//! Masking, byte at a time (frame layer, RFC 6455 §5.3): the oracle every
+//! Masking, byte at a time (kernels layer, RFC 6455 §5.3): the oracle every
 //! other kernel is tested against, and the path `cfg(miri)` or
 //! `--cfg wsframe_force_scalar` forces.
 
