@@ -103,6 +103,8 @@ step_rust() {
     run cargo clippy -p wsframe --all-features -- -D warnings
     run env RUSTDOCFLAGS="-D warnings" cargo doc -p wsframe --all-features --no-deps
     run cargo package -p wsframe --allow-dirty
+    # No import circles between sibling modules (issue #11): the core, the C ABI, websocket.dll.
+    run python3 tests/structure/circles.py core/src ffi/src ffi/websocket/src
 }
 
 # --- aarch64: the core's lib tests cross-built for aarch64, run under qemu-user (NEON kernel) ----

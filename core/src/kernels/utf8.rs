@@ -4,7 +4,7 @@
 //! DFA accepted, without `core::str::from_utf8`'s code and table).
 //!
 //! The streaming validator and its API live in `crate::utf8`, which calls
-//! [`is_valid`] on the longest prefix of a chunk that ends on a code-point
+//! `is_valid` on the longest prefix of a chunk that ends on a code-point
 //! boundary, or steps `Dfa` with `small`.
 #![allow(unsafe_code)]
 
