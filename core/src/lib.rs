@@ -6,8 +6,10 @@
 //!
 //! * **ground** — the words every layer shares: [`Role`], [`Config`] and
 //!   [`HandshakeLimits`], [`CloseCode`], the errors ([`Error`]).
-//! * **kernels** — the byte loops: [`mask`] (XOR with the masking key) and
-//!   [`utf8`] (streaming validation).
+//! * **kernels** — the byte loops: `kernels` (crate-private, the one room
+//!   for `unsafe`: the masking and UTF-8 kernels per ISA, CPU detection)
+//!   behind its safe faces [`mask`] (XOR with the masking key) and [`utf8`]
+//!   (streaming validation).
 //! * **frame** — the wire format: [`frame`] (header layout, decoder,
 //!   encoders) and [`close`] (the Close payload).
 //! * **connection** — [`Connection`], THE state machine (its file states
