@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
-STEPS=(rust c autobahn c_examples browser pkgconfig rss differential fuzz miri qemu wasm windows bench)
+STEPS=(rust c websocketdll autobahn c_examples browser pkgconfig rss differential fuzz miri qemu wasm windows bench)
 
 banner() {
     printf '\n==== %s ====\n' "$*"
@@ -113,6 +113,21 @@ install_c() {
 
 step_c() {
     run bash tests/c/run.sh
+}
+
+# --- websocketdll: the websocket.dll drop-in (ffi/websocket) natively: exports, header, the C99 ---
+# conformance suite against the shared and static library, under valgrind and ASan+UBSan; then
+# Autobahn (server mode) against the echo server written against the websocket.dll API.
+install_websocketdll() {
+    run bash tests/websocketdll/run.sh --install
+    run bash tests/autobahn/install.sh
+}
+
+step_websocketdll() {
+    run bash tests/websocketdll/run.sh
+    run env WSF_ECHO_SERVER_CMD="$root/target/websocketdll/echo_server_websocketdll" \
+        WSF_AUTOBAHN_AGENT=wsframe-websocketdll WSF_AUTOBAHN_LABEL=websocketdll-server \
+        bash tests/autobahn/run.sh server
 }
 
 # --- c_examples: the C echo examples (ffi/examples) under the Autobahn Testsuite, both modes -----
