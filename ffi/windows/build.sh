@@ -79,7 +79,7 @@ static_websocket() {
         return 1
     # -L dependency: where rustc finds the core and its dependencies (by their hashes, recorded
     # in the two rlibs). Flags as the profile above.
-    rustc --edition 2024 --crate-type staticlib --crate-name websocket_dll --target "$TARGET" \
+    "${RUSTC:-rustc}" --edition 2024 --crate-type staticlib --crate-name websocket_dll --target "$TARGET" \
         -C panic=abort -C lto=fat -C codegen-units=1 -C opt-level=3 \
         -L "dependency=$CARGO_DIR/$TARGET/release/deps" \
         --extern websocket="$api" --extern wsframe_ffi="$runtime" \

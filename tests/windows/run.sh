@@ -14,7 +14,8 @@
 #   examples-build   ffi/examples for Windows (Winsock): echo_server.exe, echo_client.exe (linked to
 #                    wsframe.dll), echo_server_websocketdll.exe (linked to the system import
 #                    library, mingw-w64's libwebsocket.a, run with our websocket.dll beside it)
-#   websocketdll-build  the websocket.dll conformance suite (tests/websocketdll, C99, -Werror)
+#   websocketdll-build  websocket.dll exports exactly the functions of mingw-w64's libwebsocket.a;
+#                    the websocket.dll conformance suite (tests/websocketdll, C99, -Werror)
 #                    built against include/websocket.h and linked with -lwebsocket (mingw-w64's
 #                    import library, not ours), as a program written against the Windows SDK is
 #   websocketdll     that suite under Wine with our websocket.dll beside the exe
@@ -225,7 +226,22 @@ WSDLL="$OUT/websocketdll"
 WSDLL_SUITE=("$ROOT"/tests/websocketdll/harness.c "$ROOT"/tests/websocketdll/test_api.c
     "$ROOT"/tests/websocketdll/test_traffic.c "$ROOT"/tests/websocketdll/main.c)
 
+# websocket.dll exports exactly what the system import library (mingw-w64's libwebsocket.a, an
+# independent list) imports from it: the 13 functions, undecorated.
+websocketdll_exports() {
+    local ours system
+    ours=$(x86_64-w64-mingw32-objdump -p "$DIST/websocket.dll" |
+        sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/s/^\s*\[ *[0-9]*\] //p' | sort)
+    system=$(x86_64-w64-mingw32-nm "$("$CC" -print-file-name=libwebsocket.a)" |
+        sed -n 's/^.* I __imp_//p' | sort)
+    echo "websocket.dll exports: $(wc -l <<<"$ours")"
+    [[ -n $system && $ours == "$system" ]] ||
+        { diff <(echo "$ours") <(echo "$system"); echo "differs from mingw-w64's libwebsocket.a"; return 1; }
+    echo "websocket.dll exports exactly the $(wc -l <<<"$ours") functions of mingw-w64's libwebsocket.a"
+}
+
 websocketdll_build() {
+    websocketdll_exports || return 1
     rm -rf "$WSDLL" && mkdir -p "$WSDLL/stub" &&
         "$CC" -std=c99 "${WARN[@]}" -Iinclude "${WSDLL_SUITE[@]}" -lwebsocket \
             -o "$WSDLL/test_websocketdll.exe" || return 1
