@@ -5,13 +5,22 @@
 #   bash tests/windows/run.sh --install   # only install what it needs (idempotent)
 #
 # Steps:
-#   build            ffi/windows/build.sh: the DLLs, import and static libraries, .def files
+#   build            ffi/windows/build.sh: the DLLs (wsframe.dll, websocket.dll), import and static
+#                    libraries, .def files
 #   wine-prefix      a fresh Wine prefix and its wineserver
 #   c-build          the C99 and C++17 suite (tests/c) built with mingw (-Werror), linked once to
 #                    wsframe.dll (import library) and once to the static library
 #   c-dll, c-static  the four programs under Wine
-#   examples-build   ffi/examples for Windows (Winsock, linked to wsframe.dll):
-#                    echo_server.exe, echo_client.exe
+#   examples-build   ffi/examples for Windows (Winsock): echo_server.exe, echo_client.exe (linked to
+#                    wsframe.dll), echo_server_websocketdll.exe (linked to the system import
+#                    library, mingw-w64's libwebsocket.a, run with our websocket.dll beside it)
+#   websocketdll-build  websocket.dll exports exactly the functions of mingw-w64's libwebsocket.a;
+#                    the websocket.dll conformance suite (tests/websocketdll, C99, -Werror)
+#                    built against include/websocket.h and linked with -lwebsocket (mingw-w64's
+#                    import library, not ours), as a program written against the Windows SDK is
+#   websocketdll     that suite under Wine with our websocket.dll beside the exe
+#   websocketdll-stub   the same exe without our DLL: Wine's own websocket.dll (stubs) aborts it
+#                    with "unimplemented function" (the negative control: what the drop-in fixes)
 #   win7-imports     every shipped DLL and example .exe imports only functions listed in
 #                    tests/windows/win7-imports.txt (Windows 7 SP1); Wine cannot show this
 #   win7-control     the same check rejects a default `std` cdylib (ProcessPrng, WaitOnAddress)
@@ -20,9 +29,11 @@
 #                    then GET / returns the browser page
 #   autobahn-server  Autobahn 1-10, wstest against `wine echo_server.exe`
 #   autobahn-client  Autobahn 1-10, `wine echo_client.exe` against wstest
+#   autobahn-websocketdll  Autobahn 1-10, wstest against `wine echo_server_websocketdll.exe`
 #   winhttp          tests/winhttp/run.sh: Wine's own WinHTTP WebSocket client against
 #                    `wine echo_server.exe`; the http.sys example linked to wsframe.dll's import
 #                    library, the IIS snippet compiled (its own prefix)
+#   winhttp-websocketdll  the same client against `wine echo_server_websocketdll.exe`
 #
 # Check counts are printed as `LABEL: N passed, M failed` lines (tests/run-all.sh sums them).
 # Wine runs in a temporary WINEPREFIX (target/windows/wineprefix) with its own wineserver,
@@ -206,7 +217,62 @@ run_suite() {
 examples_build() {
     make -C ffi/examples windows || return 1
     ls -l "$EXAMPLES"
-    echo "built $(cd "$EXAMPLES" && echo *.exe) beside wsframe.dll"
+    echo "built $(cd "$EXAMPLES" && echo *.exe) beside $(cd "$EXAMPLES" && echo *.dll)"
+}
+
+# The websocket.dll suite: a program of the Windows SDK's API, linked with mingw-w64's import
+# library (-lwebsocket; no -L to ours). stub/ gets the same exe without our DLL.
+WSDLL="$OUT/websocketdll"
+WSDLL_SUITE=("$ROOT"/tests/websocketdll/harness.c "$ROOT"/tests/websocketdll/test_api.c
+    "$ROOT"/tests/websocketdll/test_traffic.c "$ROOT"/tests/websocketdll/main.c)
+
+# websocket.dll exports exactly what the system import library (mingw-w64's libwebsocket.a, an
+# independent list) imports from it: the 13 functions, undecorated.
+websocketdll_exports() {
+    local ours system
+    ours=$(x86_64-w64-mingw32-objdump -p "$DIST/websocket.dll" |
+        sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/s/^\s*\[ *[0-9]*\] //p' | sort)
+    system=$(x86_64-w64-mingw32-nm "$("$CC" -print-file-name=libwebsocket.a)" |
+        sed -n 's/^.* I __imp_//p' | sort)
+    echo "websocket.dll exports: $(wc -l <<<"$ours")"
+    [[ -n $system && $ours == "$system" ]] ||
+        { diff <(echo "$ours") <(echo "$system"); echo "differs from mingw-w64's libwebsocket.a"; return 1; }
+    echo "websocket.dll exports exactly the $(wc -l <<<"$ours") functions of mingw-w64's libwebsocket.a"
+}
+
+websocketdll_build() {
+    websocketdll_exports || return 1
+    rm -rf "$WSDLL" && mkdir -p "$WSDLL/stub" &&
+        "$CC" -std=c99 "${WARN[@]}" -Iinclude "${WSDLL_SUITE[@]}" -lwebsocket \
+            -o "$WSDLL/test_websocketdll.exe" || return 1
+    grep -qx websocket.dll <<<"$(imports_of "$WSDLL/test_websocketdll.exe")" ||
+        { echo "test_websocketdll.exe does not import websocket.dll"; return 1; }
+    cp "$DIST/websocket.dll" "$WSDLL/" && cp "$WSDLL/test_websocketdll.exe" "$WSDLL/stub/" &&
+        echo "built test_websocketdll.exe (imports websocket.dll) beside our websocket.dll"
+}
+
+# The suite's "websocketdll: N passed, M failed" becomes "windows_websocketdll: ...".
+websocketdll() {
+    local out="$OUT/logs/websocketdll.out" rc=0
+    (cd "$WSDLL" && timeout 120 wine test_websocketdll.exe >"$out" 2>&1) || rc=1
+    # Its failures and last lines, without its own count line (repeated once, relabelled).
+    tr -d '\r' <"$out" | grep -vE '^(ok |websocketdll: [0-9]+ passed)' | tail -n 40
+    tr -d '\r' <"$out" | sed -nE 's/^websocketdll: ([0-9]+ passed, [0-9]+ failed)$/windows_websocketdll: \1/p' |
+        grep . || rc=1
+    return $rc
+}
+
+# Without our DLL, Wine loads its builtin websocket.dll, whose exports are stubs: the first
+# call must abort the program. (-1 also proves that the suite really calls websocket.dll.)
+websocketdll_stub() {
+    local out="$OUT/logs/websocketdll-stub.out"
+    if (cd "$WSDLL/stub" && timeout 120 wine test_websocketdll.exe >"$out" 2>&1); then
+        echo "the suite passed against Wine's own websocket.dll: it does not test ours"
+        return 1
+    fi
+    tr -d '\r' <"$out" | grep -m1 'unimplemented function websocket\.dll\.' ||
+        { tail -n 20 "$out"; return 1; }
+    echo "without our websocket.dll beside it, Wine's stub aborts the program"
 }
 
 capacity() {
@@ -217,7 +283,11 @@ capacity() {
 # autobahn MODE: tests/autobahn/run.sh against the Windows example under Wine (it runs the
 # program in its own process group and ends that group; the prefix's helpers end with it).
 autobahn() {
-    if [[ $1 == server ]]; then
+    if [[ $1 == websocketdll ]]; then
+        WSF_ECHO_SERVER_CMD="wine $EXAMPLES/echo_server_websocketdll.exe" \
+            WSF_AUTOBAHN_AGENT=wsframe-websocketdll-windows \
+            WSF_AUTOBAHN_LABEL=windows-server-websocketdll bash tests/autobahn/run.sh server
+    elif [[ $1 == server ]]; then
         WSF_ECHO_SERVER_CMD="wine $EXAMPLES/echo_server.exe" WSF_AUTOBAHN_AGENT=wsframe-c-windows \
             WSF_AUTOBAHN_LABEL=windows-server bash tests/autobahn/run.sh server
     else
@@ -229,6 +299,12 @@ autobahn() {
 winhttp() {
     WSF_WINHTTP_SERVER_CMD="wine $EXAMPLES/echo_server.exe" WSF_WINHTTP_LINK="$DIST/libwsframe.dll.a" \
         bash tests/winhttp/run.sh
+}
+
+# The websocket.dll echo server echoes a Close with its status and reason.
+winhttp_websocketdll() {
+    WSF_WINHTTP_SERVER_CMD="wine $EXAMPLES/echo_server_websocketdll.exe" \
+        WSF_WINHTTP_CLOSE_REASON=echo bash tests/winhttp/run.sh
 }
 
 # ---- driver -----------------------------------------------------------------
@@ -247,12 +323,17 @@ step c-build c_build
 step c-dll run_suite "$OUT/c-dll" dll
 step c-static run_suite "$OUT/c-static" static
 step examples-build examples_build
+step websocketdll-build websocketdll_build
+step websocketdll websocketdll
+step websocketdll-stub websocketdll_stub
 step win7-imports win7_imports
 step win7-control win7_control
 step capacity capacity
 step autobahn-server autobahn server
 step autobahn-client autobahn client
+step autobahn-websocketdll autobahn websocketdll
 step winhttp winhttp
+step winhttp-websocketdll winhttp_websocketdll
 wine_down
 
 if ((failed)); then
