@@ -58,6 +58,28 @@ static int send_all(sock_t s, const void *p, size_t n)
     return 0;
 }
 
+/* Sends the buffers of one SEND_TO_NETWORK action (a frame header and its
+ * payload): small ones gathered into one send(), since every socket call
+ * costs (under Wine most of all), large ones as they are. */
+static int send_buffers(sock_t s, const WEB_SOCKET_BUFFER *b, ULONG nb, ULONG *total)
+{
+    static char gather[16384];
+    size_t used = 0;
+    ULONG i;
+    *total = 0;
+    for (i = 0; i < nb; i++) *total += b[i].Data.ulBufferLength;
+    if (*total > sizeof gather) {
+        for (i = 0; i < nb; i++)
+            if (send_all(s, b[i].Data.pbBuffer, b[i].Data.ulBufferLength)) return -1;
+        return 0;
+    }
+    for (i = 0; i < nb; i++) {
+        memcpy(gather + used, b[i].Data.pbBuffer, b[i].Data.ulBufferLength);
+        used += b[i].Data.ulBufferLength;
+    }
+    return send_all(s, gather, used);
+}
+
 /* Reads the request head; returns its length (the bytes after it, if any,
  * are in *extra), 0 on failure. */
 static size_t read_head(sock_t s, char *buf, size_t cap, size_t *total)
@@ -137,7 +159,7 @@ static void serve(sock_t s, WEB_SOCKET_HANDLE h, const char *early, size_t early
     int receiving = 0, closing = 0, sending = 0;
     for (;;) {
         WEB_SOCKET_BUFFER b[2];
-        ULONG nb = 2, i, total = 0;
+        ULONG nb = 2, total = 0;
         WEB_SOCKET_ACTION action;
         WEB_SOCKET_BUFFER_TYPE type;
         PVOID app, ctx;
@@ -154,13 +176,7 @@ static void serve(sock_t s, WEB_SOCKET_HANDLE h, const char *early, size_t early
             free(echo);
             return; /* nothing outstanding: done */
         case WEB_SOCKET_SEND_TO_NETWORK_ACTION:
-            for (i = 0; i < nb; i++) {
-                if (send_all(s, b[i].Data.pbBuffer, b[i].Data.ulBufferLength)) {
-                    WebSocketAbortHandle(h);
-                    break;
-                }
-                total += b[i].Data.ulBufferLength;
-            }
+            if (send_buffers(s, b, nb, &total)) WebSocketAbortHandle(h);
             WebSocketCompleteAction(h, ctx, total);
             break;
         case WEB_SOCKET_INDICATE_SEND_COMPLETE_ACTION:
