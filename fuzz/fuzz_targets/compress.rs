@@ -20,12 +20,18 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let bits = 8 + w % 8;
-    let level = if flags & 1 == 0 { Level::Fast } else { Level::Default };
+    let level = if flags & 1 == 0 {
+        Level::Fast
+    } else {
+        Level::Default
+    };
     let takeover = flags & 2 == 0;
     let count = usize::from(flags >> 2 & 3) + 1;
     let piece = usize::from(u16::from_le_bytes([p0, p1])).max(1);
     let out_len = usize::from(u16::from_le_bytes([o0, o1]) % 4096).max(1);
-    let params = Params::new(bits, level).unwrap().with_context_takeover(takeover);
+    let params = Params::new(bits, level)
+        .unwrap()
+        .with_context_takeover(takeover);
     let per = rest.len().div_ceil(count).max(1);
     let mut msgs: Vec<&[u8]> = rest.chunks(per).collect();
     msgs.resize(count, &[]);
