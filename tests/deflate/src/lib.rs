@@ -11,6 +11,8 @@ pub mod compress;
 pub mod zlib;
 
 /// The corpora of core's own compressor tests (one generator for both).
+/// `Rng::next` is public here, so clippy would ask for `Iterator`.
+#[allow(clippy::should_implement_trait)]
 #[path = "../../../core/src/deflate/compress_corpus.rs"]
 pub mod corpus;
 
