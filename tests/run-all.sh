@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
-STEPS=(rust aarch64 c websocketdll autobahn c_examples browser pkgconfig rss differential deflate deflate_compress fuzz miri qemu wasm windows bench)
+STEPS=(rust aarch64 c websocketdll autobahn c_examples browser pkgconfig rss differential deflate fuzz miri qemu wasm windows bench)
 
 banner() {
     printf '\n==== %s ====\n' "$*"
@@ -197,7 +197,9 @@ step_differential() {
     run bash -c 'cd tests/differential && cargo test --release'
 }
 
-# --- deflate: the inflater vs the system zlib's raw inflate, windows 8..=15 (tests/deflate) -----
+# --- deflate: the codecs vs the system zlib, windows 8..=15 (tests/deflate): the inflater against
+# zlib's raw inflate, the compressor's output inflated by zlib, and a ratio/speed report against
+# zlib levels 1 and 6 (printed, not asserted) ----------------------------------------------------
 install_deflate() {
     if ! dpkg-query -W -f='${Status}' zlib1g-dev 2>/dev/null | grep -q 'ok installed'; then
         local sudo=""
@@ -208,21 +210,11 @@ install_deflate() {
 }
 
 step_deflate() {
-    run bash -c 'cd tests/deflate && cargo test --release'
-}
-
-# --- deflate_compress: the compressor inflated by the system zlib at every window; ratio and
-# speed against zlib levels 1 and 6 (printed, not asserted) -----------------------------------
-install_deflate_compress() {
-    install_deflate
-}
-
-step_deflate_compress() {
-    run bash -c 'cd tests/deflate-compress && cargo test --release -- --nocapture'
+    run bash -c 'cd tests/deflate && cargo test --release -- --nocapture'
 }
 
 install_fuzz() {
-    install_deflate # the inflate target's oracle is the system zlib
+    install_deflate # the inflate and compress targets' oracle is the system zlib
     grep -q '^nightly' <<<"$(rustup toolchain list)" || run rustup toolchain install nightly --profile minimal
     cargo fuzz --version >/dev/null 2>&1 || run cargo install --locked cargo-fuzz
 }

@@ -1,6 +1,7 @@
-//! Deterministic test corpora for the compressor (tests only; also used by
-//! tests/deflate-compress through `#[path]`): English-like prose, JSON and
-//! HTML of the kinds Autobahn 12.x sends, and random bytes.
+//! Deterministic test corpora for the codecs (tests only; also the
+//! generator of tests/deflate, which includes this file through `#[path]`):
+//! English-like prose, JSON and HTML of the kinds Autobahn 12.x sends, and
+//! random bytes.
 
 /// The kinds of data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,8 +143,9 @@ impl Rng {
         self.0
     }
 
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+    /// A value in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
     }
 
     /// Skewed towards the start of the list (a rough Zipf law).

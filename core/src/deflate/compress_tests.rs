@@ -126,7 +126,7 @@ fn round_trips_every_window_level_and_takeover() {
 
 #[test]
 fn round_trips_a_mebibyte_of_each_kind() {
-    // Each kind at one window (tests/deflate-compress, built optimised,
+    // Each kind at one window (tests/deflate, built optimised,
     // runs a mebibyte at every window, level and takeover mode).
     for (kind, bits) in KINDS.into_iter().zip([8, 15, 11, 13]) {
         for level in LEVELS {

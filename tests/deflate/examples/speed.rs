@@ -8,36 +8,12 @@
 
 use miniz_oxide::inflate::TINFLStatus;
 use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
-use std::ffi::c_int;
 use wsframe::deflate::{InflateStatus, Inflater};
-use wsframe_deflate_tests::{Kind, corpus, zlib};
+use wsframe_deflate_tests::{Kind, best_seconds, generate, zlib};
 
-#[repr(C)]
-struct Timespec {
-    sec: i64,
-    nsec: i64,
-}
-
-unsafe extern "C" {
-    fn clock_gettime(clock: c_int, ts: *mut Timespec) -> c_int;
-}
-
-/// This thread's CPU time in seconds (CLOCK_THREAD_CPUTIME_ID, Linux).
-fn cpu_now() -> f64 {
-    let mut ts = Timespec { sec: 0, nsec: 0 };
-    // SAFETY: a valid clock id and a live timespec.
-    unsafe { clock_gettime(3, &mut ts) };
-    ts.sec as f64 + ts.nsec as f64 * 1e-9
-}
-
-fn best(runs: usize, mut f: impl FnMut() -> usize) -> f64 {
-    let mut best = f64::MAX;
-    for _ in 0..runs {
-        let t = cpu_now();
-        std::hint::black_box(f());
-        best = best.min(cpu_now() - t);
-    }
-    best
+/// Seconds of the best of `runs` runs of `f`.
+fn best(runs: usize, f: impl FnMut() -> usize) -> f64 {
+    best_seconds(runs, 1, f).0
 }
 
 fn ours(inf: &mut Inflater, win: &mut [u8], stream: &[u8]) -> usize {
@@ -78,7 +54,7 @@ fn main() {
         (1 << 20, zlib::DEFAULT),
     ];
     for (size, strategy) in cases {
-        let data = corpus(Kind::Json, size, 1);
+        let data = generate(Kind::Json, size, 1);
         let stream = zlib::deflate_raw(&data, 6, 15, strategy, 0);
         let mut flat = vec![0u8; size + 64];
         let block = ["stored", "fixed", "dynamic", "?"][usize::from((stream[0] >> 1) & 3)];

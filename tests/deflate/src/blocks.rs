@@ -29,6 +29,14 @@ impl Bits {
             self.put(code.reverse_bits() >> (32 - len), len);
         }
     }
+    /// Bytes written so far, a partial last byte included.
+    pub fn len(&self) -> usize {
+        self.out.len() + usize::from(self.n > 0)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The bytes, the last one padded with zero bits.
     pub fn finish(mut self) -> Vec<u8> {
         if self.n > 0 {
             self.put(0, 8 - self.n);

@@ -1,11 +1,22 @@
-//! wsframe's inflater against the system zlib: the same bytes into both,
-//! the same verdict (complete, truncated, or corrupt with zlib's message)
-//! and the same output up to it. Shared by this crate's tests and the
-//! `inflate` fuzz target.
+//! wsframe's permessage-deflate codecs against the system zlib, the one
+//! oracle ([`zlib`]): the inflater takes the same bytes as zlib's raw
+//! inflate and reaches the same verdict (complete, truncated, or corrupt
+//! with zlib's message) and the same output up to it ([`compare`]); the
+//! compressor's messages are inflated back by zlib at the same window
+//! ([`compress`]). Shared by this crate's tests, examples/speed.rs and the
+//! `inflate` and `compress` fuzz targets.
 
 pub mod blocks;
+pub mod compress;
 pub mod zlib;
 
+/// The corpora of core's own compressor tests (one generator for both).
+/// `Rng::next` is public here, so clippy would ask for `Iterator`.
+#[allow(clippy::should_implement_trait)]
+#[path = "../../../core/src/deflate/compress_corpus.rs"]
+pub mod corpus;
+
+pub use corpus::{KINDS, Kind, Rng, generate};
 use wsframe::deflate::{InflateStatus, Inflater};
 pub use zlib::Verdict;
 
@@ -57,75 +68,6 @@ pub fn compare(bits: u8, input: &[u8], piece: usize, max_out: usize) -> Result<V
     Ok(zv)
 }
 
-/// xorshift64 (13, 7, 17): reproducible corpora and mutations.
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-/// The kinds of data a WebSocket carries, generated from a seed.
-#[derive(Clone, Copy, Debug)]
-pub enum Kind {
-    Json,
-    Html,
-    English,
-    Random,
-}
-
-pub const KINDS: [Kind; 4] = [Kind::Json, Kind::Html, Kind::English, Kind::Random];
-
-const WORDS: [&str; 24] = [
-    "the", "of", "and", "to", "in", "is", "was", "that", "for", "it", "with", "as", "his", "on",
-    "be", "at", "by", "had", "are", "but", "from", "message", "window", "stream",
-];
-
-/// `len` bytes of `kind`.
-pub fn corpus(kind: Kind, len: usize, seed: u64) -> Vec<u8> {
-    let mut r = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
-    let mut out = Vec::with_capacity(len + 256);
-    while out.len() < len {
-        let w = WORDS[r.below(WORDS.len())];
-        match kind {
-            Kind::Json => out.extend_from_slice(
-                format!(
-                    "{{\"id\":{},\"name\":\"{w}\",\"score\":{}.{},\"tags\":[\"{}\"],\"ok\":{}}},",
-                    r.below(100_000),
-                    r.below(1000),
-                    r.below(100),
-                    WORDS[r.below(WORDS.len())],
-                    r.below(2) == 1
-                )
-                .as_bytes(),
-            ),
-            Kind::Html => out.extend_from_slice(
-                format!(
-                    "<div class=\"{w}\"><a href=\"/{w}/{}\">{w}</a></div>\n",
-                    r.below(500)
-                )
-                .as_bytes(),
-            ),
-            Kind::English => {
-                out.extend_from_slice(w.as_bytes());
-                out.push(if r.below(12) == 0 { b'.' } else { b' ' });
-            }
-            Kind::Random => out.extend_from_slice(&r.next().to_le_bytes()),
-        }
-    }
-    out.truncate(len);
-    out
-}
-
 /// One mutation of `stream`: flipped bits, a truncation, an inserted or a
 /// deleted byte, or an overwritten run.
 pub fn mutate(stream: &[u8], r: &mut Rng) -> Vec<u8> {
@@ -157,4 +99,46 @@ pub fn mutate(stream: &[u8], r: &mut Rng) -> Vec<u8> {
         }
     }
     s
+}
+
+/// CPU time of the calling thread, in seconds (CLOCK_THREAD_CPUTIME_ID,
+/// Linux): the machines are shared, so wall time would count other
+/// processes. For the speed figures, which are printed, never asserted.
+pub fn thread_cpu_seconds() -> f64 {
+    #[repr(C)]
+    struct Timespec {
+        sec: i64,
+        nsec: i64,
+    }
+    unsafe extern "C" {
+        fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
+    }
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+    let mut ts = Timespec { sec: 0, nsec: 0 };
+    // SAFETY: a valid clock id and a live timespec (x86-64/aarch64 Linux
+    // layout).
+    let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0);
+    ts.sec as f64 + ts.nsec as f64 * 1e-9
+}
+
+/// Thread CPU seconds per call of `f`: the best mean over `batches`
+/// batches of `per_batch` calls (the best batch saw the fewest
+/// interruptions on a shared machine); and the last call's result.
+pub fn best_seconds(
+    batches: usize,
+    per_batch: usize,
+    mut f: impl FnMut() -> usize,
+) -> (f64, usize) {
+    let per_batch = per_batch.max(1);
+    let mut best = f64::MAX;
+    let mut last = 0;
+    for _ in 0..batches {
+        let t = thread_cpu_seconds();
+        for _ in 0..per_batch {
+            last = std::hint::black_box(f());
+        }
+        best = best.min((thread_cpu_seconds() - t) / per_batch as f64);
+    }
+    (best, last)
 }

@@ -1,6 +1,7 @@
-//! The system zlib (libz.so from zlib1g-dev), raw DEFLATE only: the oracle.
-//! Bound by hand rather than through flate2 because flate2 refuses window
-//! bits 8, which RFC 7692 allows and zlib's inflate accepts.
+//! The system zlib (libz.so from zlib1g-dev), raw DEFLATE only: the oracle
+//! for both codecs. Bound by hand rather than through flate2 because
+//! flate2 refuses window bits 8, which RFC 7692 §7.1.2 allows and zlib
+//! 1.2.13's raw inflate accepts (its raw deflate turns 8 into 9).
 
 use std::ffi::{CStr, c_char, c_int, c_uint, c_ulong, c_void};
 
@@ -39,6 +40,7 @@ unsafe extern "C" {
         size: c_int,
     ) -> c_int;
     fn deflate(s: *mut ZStream, flush: c_int) -> c_int;
+    fn deflateReset(s: *mut ZStream) -> c_int;
     fn deflateEnd(s: *mut ZStream) -> c_int;
 }
 
@@ -72,78 +74,172 @@ fn new_stream() -> Box<ZStream> {
     Box::new(unsafe { std::mem::zeroed() })
 }
 
+const STREAM_SIZE: c_int = std::mem::size_of::<ZStream>() as c_int;
+
 /// How a stream ended for a decoder.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
     /// A final block ended.
     Complete,
-    /// All input used, no final block yet.
+    /// All input used, no final block yet (also: a message of RFC 7692
+    /// §7.2.2 fully inflated, since it ends with a sync flush).
     Truncated,
     /// Corrupt: zlib's message.
     Error(String),
 }
 
-/// zlib's raw inflate with 2^`bits` window, one output byte per call: then
-/// "too far back" means exactly "further than min(output so far, 2^bits)"
-/// (zlib also allows distances into the current call's own output).
-pub fn inflate_raw(bits: u8, input: &[u8]) -> (Vec<u8>, Verdict) {
-    let mut s = new_stream();
-    let size = std::mem::size_of::<ZStream>() as c_int;
-    // SAFETY: a zeroed, boxed stream; version from zlib itself.
-    let rc = unsafe { inflateInit2_(&mut *s, -c_int::from(bits), zlibVersion(), size) };
-    assert_eq!(rc, Z_OK, "inflateInit2 -{bits}");
-    s.next_in = input.as_ptr();
-    s.avail_in = input.len() as c_uint;
-    let mut out = Vec::new();
-    let verdict = loop {
-        let mut byte = 0u8;
-        s.next_out = &mut byte;
-        s.avail_out = 1;
-        // SAFETY: next_in/avail_in describe `input`, next_out one byte.
-        let rc = unsafe { inflate(&mut *s, Z_NO_FLUSH) };
-        if s.avail_out == 0 {
-            out.push(byte);
-        }
-        match rc {
-            Z_OK => {}
-            Z_STREAM_END => break Verdict::Complete,
-            Z_BUF_ERROR => break Verdict::Truncated,
-            Z_DATA_ERROR => {
-                // SAFETY: zlib sets msg to a static string with Z_DATA_ERROR.
-                let msg = unsafe { CStr::from_ptr(s.msg) };
-                break Verdict::Error(msg.to_string_lossy().into_owned());
+/// One raw inflate stream (`inflateInit2(-bits)`), kept across calls as a
+/// receiver with context takeover keeps it (RFC 7692 §7.2.3.2).
+pub struct RawInflate {
+    s: Box<ZStream>,
+}
+
+impl RawInflate {
+    /// A stream with a 2^`bits` window, `bits` in 8..=15.
+    pub fn new(bits: u8) -> Self {
+        let mut s = new_stream();
+        // SAFETY: a zeroed, boxed stream; version from zlib itself.
+        let rc = unsafe { inflateInit2_(&mut *s, -c_int::from(bits), zlibVersion(), STREAM_SIZE) };
+        assert_eq!(rc, Z_OK, "inflateInit2 -{bits}");
+        Self { s }
+    }
+
+    /// Inflates all of `input` through an output buffer of `chunk` bytes,
+    /// until it is used up, a final block ends or the data is corrupt.
+    /// zlib checks a distance against its window plus what the current
+    /// call has written, so only `chunk` = 1 makes "too far back" mean
+    /// exactly "further than min(output so far, 2^bits)".
+    pub fn push(&mut self, input: &[u8], chunk: usize) -> (Vec<u8>, Verdict) {
+        let s = &mut *self.s;
+        s.next_in = input.as_ptr();
+        s.avail_in = input.len() as c_uint;
+        let mut out = Vec::new();
+        let mut buf = vec![0u8; chunk.max(1)];
+        let verdict = loop {
+            s.next_out = buf.as_mut_ptr();
+            s.avail_out = buf.len() as c_uint;
+            // SAFETY: next_in/avail_in describe `input`, next_out `buf`.
+            let rc = unsafe { inflate(s, Z_NO_FLUSH) };
+            out.extend_from_slice(&buf[..buf.len() - s.avail_out as usize]);
+            match rc {
+                Z_OK => {}
+                Z_STREAM_END => break Verdict::Complete,
+                Z_BUF_ERROR => break Verdict::Truncated,
+                Z_DATA_ERROR => {
+                    // SAFETY: zlib sets msg to a static string with Z_DATA_ERROR.
+                    let msg = unsafe { CStr::from_ptr(s.msg) };
+                    break Verdict::Error(msg.to_string_lossy().into_owned());
+                }
+                rc => panic!("zlib inflate returned {rc}"),
             }
-            rc => panic!("zlib inflate returned {rc}"),
-        }
-    };
-    // SAFETY: initialised above.
-    unsafe { inflateEnd(&mut *s) };
-    (out, verdict)
+        };
+        (out, verdict)
+    }
+}
+
+impl Drop for RawInflate {
+    fn drop(&mut self) {
+        // SAFETY: initialised in `new`, ended once.
+        unsafe { inflateEnd(&mut *self.s) };
+    }
+}
+
+/// zlib's raw inflate of a whole stream, one output byte per call (see
+/// [`RawInflate::push`]).
+pub fn inflate_raw(bits: u8, input: &[u8]) -> (Vec<u8>, Verdict) {
+    RawInflate::new(bits).push(input, 1)
 }
 
 /// zlib's raw inflate in one call into `out` (for timing): bytes written.
 pub fn inflate_into(bits: u8, input: &[u8], out: &mut [u8]) -> usize {
-    let mut s = new_stream();
-    let size = std::mem::size_of::<ZStream>() as c_int;
-    // SAFETY: as in inflate_raw.
-    let rc = unsafe { inflateInit2_(&mut *s, -c_int::from(bits), zlibVersion(), size) };
-    assert_eq!(rc, Z_OK);
+    let mut z = RawInflate::new(bits);
+    let s = &mut *z.s;
     s.next_in = input.as_ptr();
     s.avail_in = input.len() as c_uint;
     s.next_out = out.as_mut_ptr();
     s.avail_out = out.len() as c_uint;
     // SAFETY: in/out pointers describe live buffers.
-    let rc = unsafe { inflate(&mut *s, Z_FINISH) };
+    let rc = unsafe { inflate(s, Z_FINISH) };
     assert_eq!(rc, Z_STREAM_END);
-    let n = out.len() - s.avail_out as usize;
-    // SAFETY: initialised above.
-    unsafe { inflateEnd(&mut *s) };
-    n
+    out.len() - s.avail_out as usize
 }
 
-/// zlib's raw deflate (window bits 9..=15; zlib refuses 8 for raw
-/// streams), with a sync flush every `flush_every` input bytes (0: never)
-/// and a final block at the end.
+/// One raw deflate stream (`deflateInit2(level, -bits, memLevel 8)`).
+pub struct RawDeflate {
+    s: Box<ZStream>,
+}
+
+impl RawDeflate {
+    /// Window bits 9..=15: zlib turns a raw 8 into 9, so 8 asks for 9.
+    pub fn new(level: i32, bits: u8, strategy: i32) -> Self {
+        let mut s = new_stream();
+        let bits = -c_int::from(bits.max(9));
+        // SAFETY: a zeroed, boxed stream; version from zlib itself.
+        let rc = unsafe {
+            deflateInit2_(
+                &mut *s,
+                level,
+                8,
+                bits,
+                8,
+                strategy,
+                zlibVersion(),
+                STREAM_SIZE,
+            )
+        };
+        assert_eq!(rc, Z_OK, "deflateInit2");
+        Self { s }
+    }
+
+    /// Starts a new stream with the same parameters (a sender without
+    /// context takeover, RFC 7692 §7.1.1).
+    pub fn reset(&mut self) {
+        // SAFETY: initialised in `new`.
+        assert_eq!(unsafe { deflateReset(&mut *self.s) }, Z_OK);
+    }
+
+    /// Compresses `input` onto the end of `out`, then a sync flush (as an
+    /// RFC 7692 sender ends a message, §7.2.1) or, with `finish`, the
+    /// final block.
+    pub fn push(&mut self, input: &[u8], finish: bool, out: &mut Vec<u8>) {
+        let flush = if finish { Z_FINISH } else { Z_SYNC_FLUSH };
+        let s = &mut *self.s;
+        s.next_in = input.as_ptr();
+        s.avail_in = input.len() as c_uint;
+        loop {
+            if out.len() == out.capacity() {
+                out.reserve(out.capacity().max(4096));
+            }
+            let spare = out.spare_capacity_mut();
+            s.next_out = spare.as_mut_ptr().cast();
+            s.avail_out = spare.len() as c_uint;
+            // SAFETY: next_in/avail_in describe `input`, next_out/avail_out
+            // the vector's spare capacity.
+            let rc = unsafe { deflate(s, flush) };
+            let written = spare.len() - s.avail_out as usize;
+            // SAFETY: zlib initialised the first `written` spare bytes.
+            unsafe { out.set_len(out.len() + written) };
+            assert!(
+                matches!(rc, Z_OK | Z_STREAM_END | Z_BUF_ERROR),
+                "deflate {rc}"
+            );
+            if s.avail_out != 0 || rc == Z_STREAM_END {
+                break;
+            }
+        }
+    }
+}
+
+impl Drop for RawDeflate {
+    fn drop(&mut self) {
+        // SAFETY: initialised in `new`, ended once.
+        unsafe { deflateEnd(&mut *self.s) };
+    }
+}
+
+/// zlib's raw deflate (window bits 9..=15, see [`RawDeflate::new`]), with
+/// a sync flush every `flush_every` input bytes (0: never) and a final
+/// block at the end.
 pub fn deflate_raw(
     data: &[u8],
     level: i32,
@@ -160,8 +256,8 @@ pub fn deflate_raw(
 }
 
 /// One raw deflate stream over `pieces`: the compressed bytes of each,
-/// each ended with a sync flush (as an RFC 7692 sender ends a message,
-/// §7.2.1) or, for the last when `finish`, with the final block.
+/// each ended with a sync flush or, for the last when `finish`, with the
+/// final block.
 pub fn deflate_pieces(
     pieces: &[&[u8]],
     level: i32,
@@ -169,41 +265,12 @@ pub fn deflate_pieces(
     strategy: i32,
     finish: bool,
 ) -> Vec<Vec<u8>> {
-    let mut s = new_stream();
-    let size = std::mem::size_of::<ZStream>() as c_int;
-    let bits = -c_int::from(bits.max(9));
-    // SAFETY: as in inflate_raw.
-    let rc = unsafe { deflateInit2_(&mut *s, level, 8, bits, 8, strategy, zlibVersion(), size) };
-    assert_eq!(rc, Z_OK, "deflateInit2");
-    let mut outs = Vec::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    for (i, piece) in pieces.iter().enumerate() {
-        let flush = if finish && i + 1 == pieces.len() {
-            Z_FINISH
-        } else {
-            Z_SYNC_FLUSH
-        };
-        s.next_in = piece.as_ptr();
-        s.avail_in = piece.len() as c_uint;
+    let mut z = RawDeflate::new(level, bits, strategy);
+    let last = pieces.len().saturating_sub(1);
+    let outs = pieces.iter().enumerate().map(|(i, piece)| {
         let mut out = Vec::new();
-        loop {
-            s.next_out = buf.as_mut_ptr();
-            s.avail_out = buf.len() as c_uint;
-            // SAFETY: in/out pointers describe live buffers.
-            let rc = unsafe { deflate(&mut *s, flush) };
-            let n = buf.len() - s.avail_out as usize;
-            out.extend_from_slice(&buf[..n]);
-            assert!(
-                rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR,
-                "deflate {rc}"
-            );
-            if s.avail_out != 0 || rc == Z_STREAM_END {
-                break;
-            }
-        }
-        outs.push(out);
-    }
-    // SAFETY: initialised above.
-    unsafe { deflateEnd(&mut *s) };
-    outs
+        z.push(piece, finish && i == last, &mut out);
+        out
+    });
+    outs.collect()
 }

@@ -2,7 +2,7 @@
 //! streams of every kind and size, thousands of mutated streams, random
 //! bit strings. Each test prints how many streams it compared.
 
-use wsframe_deflate_tests::{KINDS, Rng, Verdict, compare, corpus, mutate, zlib};
+use wsframe_deflate_tests::{KINDS, Rng, Verdict, compare, generate, mutate, zlib};
 
 const STRATEGIES: [i32; 5] = [
     zlib::DEFAULT,
@@ -28,7 +28,7 @@ fn compressed_corpora_agree() {
     let sizes = [0usize, 1, 125, 1000, 16 * 1024, 100 * 1024];
     for (k, kind) in KINDS.into_iter().enumerate() {
         for (i, &len) in sizes.iter().enumerate() {
-            let data = corpus(kind, len, (k * 10 + i) as u64);
+            let data = generate(kind, len, (k * 10 + i) as u64);
             for bits in 8..=15u8 {
                 let s = STRATEGIES[(i + usize::from(bits)) % STRATEGIES.len()];
                 let level = [1, 6, 9][(k + usize::from(bits)) % 3];
@@ -49,14 +49,14 @@ fn compressed_corpora_agree() {
     // (zlib's deflate keeps distances under 2^bits - 262, so its 512-byte
     // window streams all fit in 256 bytes.)
     for kind in KINDS.into_iter().take(3) {
-        let stream = zlib::deflate_raw(&corpus(kind, 16 * 1024, 5), 6, 10, zlib::DEFAULT, 0);
+        let stream = zlib::deflate_raw(&generate(kind, 16 * 1024, 5), 6, 10, zlib::DEFAULT, 0);
         let far = Verdict::Error("invalid distance too far back".into());
         assert_eq!(check(8, &stream, usize::MAX, usize::MAX), far, "{kind:?}");
         compared += 1;
     }
     // 1 MiB of each kind at 32 KiB and 512 B windows.
     for (k, kind) in KINDS.into_iter().enumerate() {
-        let data = corpus(kind, 1 << 20, 99 + k as u64);
+        let data = generate(kind, 1 << 20, 99 + k as u64);
         for bits in [9u8, 15] {
             let stream = zlib::deflate_raw(&data, 6, bits, zlib::DEFAULT, 0);
             assert_eq!(
@@ -75,7 +75,7 @@ fn compressed_corpora_agree() {
 fn split_feeding_agrees() {
     let mut compared = 0;
     for (k, kind) in KINDS.into_iter().enumerate() {
-        let data = corpus(kind, 20_000, 7 + k as u64);
+        let data = generate(kind, 20_000, 7 + k as u64);
         for bits in [8u8, 10, 15] {
             let stream = zlib::deflate_raw(&data, 6, bits, zlib::RLE, 1000);
             for (piece, max_out) in [(1, 1), (1, usize::MAX), (3, 100), (64, 7), (4096, 300)] {
@@ -96,7 +96,7 @@ fn split_feeding_agrees() {
 fn websocket_messages() {
     use wsframe::deflate::{InflateStatus, Inflater, TRAILER};
     let messages: Vec<Vec<u8>> = (0..40)
-        .map(|i| corpus(KINDS[i % 4], [0, 1, 125, 3000, 40_000][i % 5], i as u64))
+        .map(|i| generate(KINDS[i % 4], [0, 1, 125, 3000, 40_000][i % 5], i as u64))
         .collect();
     let pieces: Vec<&[u8]> = messages.iter().map(|m| &m[..]).collect();
     let mut compared = 0;
@@ -162,7 +162,7 @@ fn mutated_streams_agree() {
     let mut verdicts = [0usize; 3];
     for round in 0..400 {
         let kind = KINDS[round % 4];
-        let data = corpus(kind, r.below(3000), round as u64);
+        let data = generate(kind, r.below(3000), round as u64);
         let bits = 8 + (round % 8) as u8;
         let s = STRATEGIES[r.below(STRATEGIES.len())];
         let level = [0, 1, 6, 9][r.below(4)];
