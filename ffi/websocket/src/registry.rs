@@ -139,3 +139,48 @@ impl Drop for Guard {
         REGISTRY.locked.store(false, Ordering::Release);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{E_INVALIDARG, S_OK};
+    use crate::{WebSocketCreateServerHandle, WebSocketDeleteHandle, WebSocketReceive};
+
+    fn create() -> *mut c_void {
+        let mut h = core::ptr::null_mut();
+        // SAFETY: no properties; `h` is writable.
+        assert_eq!(
+            unsafe { WebSocketCreateServerHandle(core::ptr::null(), 0, &mut h) },
+            S_OK
+        );
+        h
+    }
+
+    /// Calls `WebSocketReceive`: `E_INVALIDARG` iff `h` names no handle
+    /// (a live one answers `E_INVALID_PROTOCOL_OPERATION`: no handshake).
+    fn names_a_handle(h: *mut c_void) -> bool {
+        // SAFETY: the handle value is checked by the export.
+        unsafe { WebSocketReceive(h, core::ptr::null(), core::ptr::null_mut()) != E_INVALIDARG }
+    }
+
+    #[test]
+    fn reused_slot_rejects_the_deleted_token() {
+        let old = create();
+        // SAFETY: a live handle, deleted once.
+        unsafe { WebSocketDeleteHandle(old) };
+        let handles: Vec<_> = (0..4).map(|_| create()).collect();
+        assert!(!names_a_handle(old), "a deleted token stays dead");
+        for &h in &handles {
+            assert!(names_a_handle(h));
+            assert_ne!(h, old);
+        }
+        for small in 1..=8usize {
+            assert!(!names_a_handle(small as *mut c_void), "small integers");
+        }
+        for h in handles {
+            // SAFETY: live handles, deleted once each.
+            unsafe { WebSocketDeleteHandle(h) };
+            assert!(!names_a_handle(h));
+        }
+    }
+}
