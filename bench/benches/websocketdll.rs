@@ -21,6 +21,13 @@
 //! unread tail moved to the front, as the DLL does) and calls `recv` on it,
 //! every data event handed to the application. Same `Config` as the DLL's.
 //!
+//! (c) `floor_10_calls`: what an API that validates its handle in every
+//! call pays for the 10 calls a 16 B message takes (5 per side), and
+//! nothing else: [`FLOOR_CALLS`] × `WebSocketCompleteAction` with a
+//! context that names no channel, which takes the registry lock, finds the
+//! handle and returns (handle.rs ignores unknown contexts). Compared with
+//! `core/…/16B`, it says how close to 1× the layer can get at 16 B.
+//!
 //! Outside the timing: the server→client wire is byte-identical; the
 //! client→server wire is byte-identical to the core's encoding with the
 //! masking key the DLL drew itself (read from its frame header, as the DLL
@@ -465,6 +472,17 @@ fn check(handles: &Handles, core: &mut Core, dir: Direction, message: &[u8]) {
     assert!(dll_net == core_net, "{} wire bytes", dir.id());
 }
 
+/// Exported calls per 16 B message, either way (5 per side).
+const FLOOR_CALLS: usize = 10;
+
+/// (c): [`FLOOR_CALLS`] validated calls that do nothing.
+fn floor(h: *mut c_void) {
+    for _ in 0..FLOOR_CALLS {
+        // SAFETY: a live handle; an unknown action context is ignored.
+        unsafe { WebSocketCompleteAction(black_box(h), null_mut(), 0) };
+    }
+}
+
 fn websocketdll(c: &mut Criterion) {
     for (id, len) in [("16B", 16), ("64KiB", 64 << 10)] {
         let message = payload(len);
@@ -473,6 +491,14 @@ fn websocketdll(c: &mut Criterion) {
         let mut net = Vec::with_capacity(len + 14);
         let mut g = c.benchmark_group("websocketdll");
         g.throughput(Throughput::Bytes(len as u64));
+        if len == 16 {
+            // Before the checks, which then show the floor's calls left
+            // both handles as they were.
+            floor(handles.client);
+            g.bench_function(format!("floor_{FLOOR_CALLS}_calls"), |b| {
+                b.iter(|| floor(handles.client))
+            });
+        }
         for dir in [Direction::ClientToServer, Direction::ServerToClient] {
             check(&handles, &mut core, dir, &message);
             g.bench_function(format!("websocketdll/{}/{id}", dir.id()), |b| {

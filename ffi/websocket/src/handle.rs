@@ -48,6 +48,7 @@ use crate::action::{Action, indicate};
 use crate::arena::Arena;
 use crate::handshake::{ClientOffer, HeaderBlock};
 use crate::properties::Props;
+use crate::random::MaskKeys;
 use crate::types::{
     Buffer, E_INVALID_PROTOCOL_FORMAT, E_INVALID_PROTOCOL_OPERATION, E_INVALIDARG, Hresult, action,
     buffer_type,
@@ -70,8 +71,10 @@ pub enum Phase {
     Open,
 }
 
-/// A queued `WebSocketSend`.
+/// A `WebSocketSend`, queued while `queued`. It lives in the handle and
+/// is refilled in place (no 184-byte move per send).
 struct SendJob {
+    queued: bool,
     buffer_type: u32,
     ctx: *mut c_void,
     /// The encoded header, or the whole control frame.
@@ -87,6 +90,21 @@ struct SendJob {
 }
 
 impl SendJob {
+    const fn idle() -> Self {
+        Self {
+            queued: false,
+            buffer_type: 0,
+            ctx: core::ptr::null_mut(),
+            frame: [0; MAX_CONTROL],
+            frame_len: 0,
+            payload: core::ptr::null(),
+            len: 0,
+            mask: None,
+            header_sent: false,
+            sent: 0,
+        }
+    }
+
     const fn done(&self) -> bool {
         self.header_sent && self.sent == self.len
     }
@@ -129,7 +147,8 @@ pub struct Handle {
     pub arena: Arena,
     pub headers: HeaderBlock,
     pub offer: ClientOffer,
-    send: Option<SendJob>,
+    send: SendJob,
+    keys: MaskKeys,
     send_out: Option<SendOut>,
     recv: Option<*mut c_void>,
     recv_out: Option<RecvOut>,
@@ -155,7 +174,8 @@ impl Handle {
             arena,
             headers: HeaderBlock::default(),
             offer: ClientOffer::default(),
-            send: None,
+            send: SendJob::idle(),
+            keys: MaskKeys::new(),
             send_out: None,
             recv: None,
             recv_out: None,
@@ -169,7 +189,7 @@ impl Handle {
     /// `WebSocketAbortHandle` (rule 6).
     pub fn abort(&mut self) {
         self.aborted = true;
-        self.send = None;
+        self.send.queued = false;
         self.recv = None;
     }
 
@@ -182,11 +202,25 @@ impl Handle {
 
     /// The masking key for a frame we send (rule 3; all zero with
     /// `DISABLE_MASKING`, ignored by a server).
-    fn key(&self) -> [u8; 4] {
-        if self.conn.role() == Role::Client && !self.props.disable_masking {
-            crate::random::mask_key()
+    fn key(&mut self) -> [u8; 4] {
+        if self.masks() {
+            self.keys.next_key()
         } else {
             [0; 4]
+        }
+    }
+
+    /// Whether the frames we send are masked.
+    fn masks(&self) -> bool {
+        self.conn.role() == Role::Client && !self.props.disable_masking
+    }
+
+    /// The queued send, if any.
+    const fn job(&self) -> Option<&SendJob> {
+        if self.send.queued {
+            Some(&self.send)
+        } else {
+            None
         }
     }
 
@@ -216,21 +250,19 @@ impl Handle {
         ctx: *mut c_void,
     ) -> Result<(), Hresult> {
         self.check_open()?;
-        if self.send.is_some() {
+        if self.send.queued {
             return Err(E_INVALID_PROTOCOL_OPERATION);
         }
-        let mut job = SendJob {
-            buffer_type: kind,
-            ctx,
-            frame: [0; MAX_CONTROL],
-            frame_len: 0,
-            payload: core::ptr::null(),
-            len: 0,
-            mask: None,
-            header_sent: false,
-            sent: 0,
-        };
         let key = self.key();
+        let masks = self.masks();
+        let job = &mut self.send;
+        job.buffer_type = kind;
+        job.ctx = ctx;
+        job.payload = core::ptr::null();
+        job.len = 0;
+        job.mask = None;
+        job.header_sent = false;
+        job.sent = 0;
         let result = match kind {
             buffer_type::UTF8_MESSAGE
             | buffer_type::UTF8_FRAGMENT
@@ -247,7 +279,7 @@ impl Handle {
                 };
                 job.payload = data.0;
                 job.len = data.1;
-                if self.conn.role() == Role::Client && !self.props.disable_masking {
+                if masks {
                     job.mask = Some(key);
                 }
                 self.conn
@@ -272,15 +304,16 @@ impl Handle {
             _ => return Err(E_INVALIDARG),
         };
         job.frame_len = result.map_err(usage_hresult)?;
-        self.send = Some(job);
+        job.queued = true;
         Ok(())
     }
 
-    /// `WebSocketGetAction` for `queue` (rules 2–4).
-    pub fn get_action(&mut self, queue: u32, room: usize) -> Result<Action, Hresult> {
-        let mut out = Action::none();
+    /// `WebSocketGetAction` for `queue` (rules 2–4), written into `out`
+    /// (which starts as [`Action::none`]): filled in place, not returned
+    /// by value, so the export reads back what was stored as stored.
+    pub fn get_action(&mut self, queue: u32, room: usize, out: &mut Action) -> Result<(), Hresult> {
         if self.aborted || self.phase != Phase::Open {
-            return Ok(out);
+            return Ok(());
         }
         let (send, auto_only, recv) = match queue {
             crate::types::queue::SEND => (true, false, false),
@@ -288,15 +321,15 @@ impl Handle {
             crate::types::queue::ALL => (true, false, true),
             _ => return Err(E_INVALIDARG),
         };
-        if send && self.next_send(auto_only, room, &mut out)? {
-            return Ok(out);
+        if send && self.next_send(auto_only, room, out)? {
+            return Ok(());
         }
-        if recv && self.next_recv(room, &mut out)? == Recv::PongFirst && send {
+        if recv && self.next_recv(room, out)? == Recv::PongFirst && send {
             // A Ping was just read: its Pong goes out before more is read.
-            out = Action::none();
-            self.next_send(true, room, &mut out)?;
+            *out = Action::none();
+            self.next_send(true, room, out)?;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// The send channel's next action, if any.
@@ -309,10 +342,7 @@ impl Handle {
         if self.send_out.is_some() {
             return Ok(false);
         }
-        let mid_frame = self
-            .send
-            .as_ref()
-            .is_some_and(|j| j.header_sent && !j.done());
+        let mid_frame = self.job().is_some_and(|j| j.header_sent && !j.done());
         if !mid_frame && self.conn.has_pending() && self.conn.state() != State::CloseReceived {
             let key = self.key();
             let area = self.arena.send_area();
@@ -332,9 +362,10 @@ impl Handle {
         if auto_only {
             return Ok(false);
         }
-        let Some(job) = self.send.as_mut() else {
+        if !self.send.queued {
             return Ok(false);
-        };
+        }
+        let job = &mut self.send;
         out.buffer_type = job.buffer_type;
         out.app_ctx = job.ctx;
         out.channel = SEND_CHANNEL;
@@ -391,11 +422,7 @@ impl Handle {
 
     /// Whether the send channel can send the core's pending frame now.
     fn send_free(&self) -> bool {
-        self.send_out.is_none()
-            && !self
-                .send
-                .as_ref()
-                .is_some_and(|j| j.header_sent && !j.done())
+        self.send_out.is_none() && !self.job().is_some_and(|j| j.header_sent && !j.done())
     }
 
     /// The receive channel's next action, if any.
@@ -476,16 +503,16 @@ impl Handle {
         }
         match out {
             SendOut::Auto => {}
-            SendOut::Indicated => self.send = None,
+            SendOut::Indicated => self.send.queued = false,
             SendOut::Piece { header, payload } => {
                 if bytes == 0 && (header || payload > 0) {
                     // The frame cannot be resumed: the session is lost.
                     self.abort();
                     return;
                 }
-                if let Some(job) = self.send.as_mut() {
-                    job.header_sent |= header;
-                    job.sent += payload;
+                if self.send.queued {
+                    self.send.header_sent |= header;
+                    self.send.sent += payload;
                 }
             }
         }

@@ -33,13 +33,15 @@ use core::ffi::{c_char, c_void};
 use alloc::boxed::Box;
 use wsframe::Role;
 
+use crate::action::Action;
 use crate::arena::Arena;
 use crate::handle::{Handle, Phase};
 use crate::handshake::{any_header, is_upgrade_header, read_headers, read_token, read_tokens};
 use crate::properties::Props;
 use crate::registry::Guard;
 use crate::types::{
-    Buffer, E_INVALID_PROTOCOL_OPERATION, E_INVALIDARG, Hresult, HttpHeader, Property, S_OK,
+    Buffer, E_INVALID_PROTOCOL_OPERATION, E_INVALIDARG, E_OUTOFMEMORY, Hresult, HttpHeader,
+    Property, S_OK,
 };
 
 /// `E_FAIL`: what a caught panic becomes (the core is panic-free; this is
@@ -91,6 +93,9 @@ unsafe fn create(role: Role, props: *const Property, count: u32, out: *mut *mut 
         };
         let handle = Box::new(Handle::new(role, props, arena));
         let ptr = Guard::lock().insert(handle);
+        if ptr.is_null() {
+            return E_OUTOFMEMORY;
+        }
         // SAFETY: `out` is non-NULL and the caller's to write.
         unsafe { out.write_unaligned(ptr) };
         S_OK
@@ -348,7 +353,8 @@ pub unsafe extern "system" fn WebSocketGetAction(
         return E_INVALIDARG;
     }
     with_handle(hWebSocket, |h| {
-        let a = h.get_action(eActionQueue, room)?;
+        let mut a = Action::none();
+        h.get_action(eActionQueue, room, &mut a)?;
         let used = a.count.min(room);
         // SAFETY: `used <= room` slots at `pDataBuffers`; the other
         // pointers were checked non-NULL (the application context is
