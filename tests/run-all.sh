@@ -146,10 +146,11 @@ install_websocketdll() {
 }
 
 step_websocketdll() {
-    # The layer without std, as the Windows DLL builds it (its own allocator and panic handler,
-    # panic = "abort"); the core is linted by step_rust.
-    run env CARGO_PROFILE_DEV_PANIC=abort cargo clippy -p wsframe-websocket --no-deps \
-        --no-default-features --features dll-runtime -- -D warnings
+    # The layer without std, linted as the Windows DLL builds it (ffi/windows/build.sh: an rlib,
+    # panic = "abort"; its allocator and panic handler come from wsframe-ffi's windows-dll): clippy
+    # as the compiler of `cargo rustc --crate-type rlib`, which `cargo clippy` cannot select.
+    run env RUSTC_WORKSPACE_WRAPPER="$(rustup which clippy-driver)" CARGO_PROFILE_DEV_PANIC=abort \
+        cargo rustc -p wsframe-websocket --lib --crate-type rlib --no-default-features -- -D warnings
     run bash tests/websocketdll/run.sh
     run env WSF_ECHO_SERVER_CMD="$root/target/websocketdll/echo_server_websocketdll" \
         WSF_AUTOBAHN_AGENT=wsframe-websocketdll WSF_AUTOBAHN_LABEL=websocketdll-server \

@@ -15,11 +15,6 @@
 #
 #   bash tests/websocketdll/run.sh             # everything
 #   bash tests/websocketdll/run.sh --install   # only install what it needs
-#   bash tests/websocketdll/run.sh --wine      # the Windows side instead (for the windows step):
-#       websocket.dll (no_std, --features dll-runtime) for x86_64-pc-windows-gnu, exactly 13
-#       exports, the suite and echo_server_websocketdll.exe built with mingw-w64 against the
-#       system import library (-lwebsocket), the suite run under Wine in a temporary prefix.
-#       Needs wine, mingw-w64 and the Rust target (installed by the windows step).
 #
 # Outputs go to target/websocketdll/ (gitignored).
 set -uo pipefail
@@ -72,49 +67,6 @@ if [[ ${1:-} == --install ]]; then
     exit $?
 fi
 
-if [[ ${1:-} == --wine ]]; then
-    WOUT="$ROOT/target/websocketdll/wine"
-    DLL="$ROOT/target/x86_64-pc-windows-gnu/release/websocket.dll"
-    MINGW=(x86_64-w64-mingw32-gcc "${WARN[@]}")
-    mkdir -p "$WOUT"
-    win_build() {
-        CARGO_PROFILE_RELEASE_PANIC=abort nice cargo rustc -p wsframe-websocket --release --lib \
-            --crate-type cdylib --no-default-features --features dll-runtime \
-            --target x86_64-pc-windows-gnu && cp "$DLL" "$WOUT/"
-    }
-    win_exports() {
-        local got want
-        got=$(x86_64-w64-mingw32-objdump -p "$WOUT/websocket.dll" |
-            sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p' | awk '/^[[:space:]]*\[ *[0-9]+\]/ {print $NF}' | sort)
-        want=$(tr ' ' '\n' <<<"$EXPORTS" | sed '/^$/d' | sort)
-        echo "$got"
-        [[ $got == "$want" ]] && echo "exactly the 13 exports"
-    }
-    win_exes() {
-        "${MINGW[@]}" "${SUITE[@]}" -lwebsocket -o "$WOUT/conformance.exe" &&
-            "${MINGW[@]}" "$ROOT/ffi/examples/echo_server_websocketdll.c" -lwebsocket -lws2_32 \
-                -o "$WOUT/echo_server_websocketdll.exe" && echo "built conformance.exe, echo_server_websocketdll.exe"
-    }
-    win_suite() {
-        local prefix rc
-        prefix=$(mktemp -d)
-        # Output to files: through a pipe Wine's helpers keep it open ~2 s (TOOLCHAIN.md).
-        (cd "$WOUT" && WINEPREFIX=$prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" \
-            timeout 300 wine conformance.exe >"$WOUT/out.txt" 2>"$WOUT/err.txt")
-        rc=$?
-        WINEPREFIX=$prefix wineserver -k 2>/dev/null
-        rm -rf "$prefix"
-        cat "$WOUT/out.txt"
-        return $rc
-    }
-    step wine-build win_build
-    step wine-exports win_exports
-    step wine-exes win_exes
-    step wine-suite win_suite
-    echo "$passed passed, $failed failed"
-    ((failed == 0))
-    exit $?
-fi
 install || exit 1
 mkdir -p "$OUT"
 

@@ -23,8 +23,6 @@ mod handshake;
 mod properties;
 mod random;
 mod registry;
-#[cfg(all(feature = "dll-runtime", not(feature = "std")))]
-mod runtime;
 pub mod types;
 mod views;
 
