@@ -1,5 +1,6 @@
 //! Shared pieces of the bare-metal firmwares: semihosting exit and output,
-//! the static wire buffers, stack painting, and the panic handler.
+//! the static wire buffers, stack painting, the panic handler, and the
+//! permessage-deflate round trips ([`deflate`]).
 //!
 //! Without the `log` feature the panic handler calls a function that does
 //! not exist, so a firmware links only if no panic path survived
@@ -10,6 +11,8 @@
 use core::ptr::{addr_of, read_volatile, write_volatile};
 
 use cortex_m_semihosting::debug;
+
+pub mod deflate;
 
 #[cfg(feature = "log")]
 use defmt_semihosting as _;
@@ -103,6 +106,12 @@ pub fn paint_stack() {
         unsafe { write_volatile(p as *mut u32, PAINT) };
         p += 4;
     }
+}
+
+/// Bytes the stack may grow to: from the top of RAM down to the end of
+/// .bss/.uninit (there is no heap).
+pub fn stack_room() -> usize {
+    addr_of!(_stack_start) as usize - addr_of!(__sheap) as usize
 }
 
 /// Deepest stack use since [`paint_stack`], in bytes from the top of RAM.
