@@ -29,8 +29,14 @@ fn main() -> ! {
     let mut tx = [0u8; 512];
     let ok = workload(&mut rx, &mut tx);
     report(b"stack_peak_bytes=", stack_peak());
-    report(b"size_of_connection=", core::mem::size_of::<Connection<PONG>>());
-    report(b"size_of_default_connection=", core::mem::size_of::<Connection>());
+    report(
+        b"size_of_connection=",
+        core::mem::size_of::<Connection<PONG>>(),
+    );
+    report(
+        b"size_of_default_connection=",
+        core::mem::size_of::<Connection>(),
+    );
     exit(ok)
 }
 
