@@ -6,11 +6,17 @@
 #   (a) frame codec + connection, no handshake
 #   (b) (a) + server handshake (Request::parse, the 101 or the refusal)
 #   (c) (b) + client handshake (ClientRequest::write, check_response)
+#   (d) (a) + permessage-deflate both ways at window 10: a compressed
+#       message inflated and compressed back, either level
+#   (e) (a) + inflate only (receives compressed, sends uncompressed)
 # Flash = .vector_table + .text + .rodata + .data; static RAM = .data +
 # .bss; stack = deepest stack use measured in QEMU by painting the stack
-# (src/lib.rs). Each configuration is built twice: with wsframe's default
+# (src/lib.rs); the deflate memory of (d) and (e) is static (the Inflater,
+# its 1 KiB ring, the compressor's storage and struct), so it shows as
+# static RAM. Each configuration is built twice: with wsframe's default
 # features and as the "size" build (SIZE_FEATURES below). Also prints
-# size_of of the measured connection and of the default one on this target.
+# size_of of the measured connection and of the default one, of the
+# Inflater and the Compressor, and the compressor's storage, on this target.
 #   tests/qemu/footprint.sh            # OPT=z
 #   OPT=s tests/qemu/footprint.sh
 set -euo pipefail
@@ -22,7 +28,8 @@ dir=target/footprint-$opt
 export CARGO_PROFILE_RELEASE_OPT_LEVEL=$opt CARGO_TARGET_DIR=$dir
 
 # name of each configuration and its features
-configs=("baseline:" "a:" "b:server-handshake" "c:server-handshake,client-handshake")
+configs=("baseline:" "a:" "b:server-handshake" "c:server-handshake,client-handshake"
+  "d:inflate,compress" "e:inflate")
 # Two builds of each: wsframe's default features, and the size build that
 # leaves out what a firmware can do without (named in SIZE_FEATURES: the
 # firmware crate's features minus its defaults, which carry wsframe's).
@@ -47,6 +54,7 @@ print(total)'
 
 declare -A flash ram stack mem
 size_of="" size_of_default=""
+declare -A sizes # size_of_inflater, size_of_compressor, compressor_storage_*
 for build in "${builds[@]}"; do
   bname=${build%%:*} rest=${build#*:}
   bflags=${rest%%:*} bfeatures=${rest#*:}
@@ -69,6 +77,9 @@ for build in "${builds[@]}"; do
     stack[$key]=$(sed -n 's/^stack_peak_bytes=//p' <<<"$out")
     s=$(sed -n 's/^size_of_connection=//p' <<<"$out"); [ -n "$s" ] && size_of=$s
     s=$(sed -n 's/^size_of_default_connection=//p' <<<"$out"); [ -n "$s" ] && size_of_default=$s
+    for k in size_of_inflater size_of_compressor compressor_storage_fast compressor_storage_default; do
+      s=$(sed -n "s/^$k=//p" <<<"$out"); [ -n "$s" ] && sizes[$k]=$s
+    done
   done
 done
 
@@ -88,6 +99,8 @@ for build in "${builds[@]}"; do
       a) label="(a) frame codec + connection" ;;
       b) label="(b) + server handshake" ;;
       c) label="(c) + client handshake" ;;
+      d) label="(d) (a) + deflate both ways" ;;
+      e) label="(e) (a) + inflate only" ;;
     esac
     printf '%-40s %12s %16s %12s %12s\n' "$label" \
       $((flash[$key] - flash[$b])) $((mem[$key] - mem[$b])) \
@@ -97,3 +110,12 @@ done
 printf '\nsize_of::<Connection<8>>() = %s B, as measured above (8-byte Pong slot; plus the caller'"'"'s buffers)\n' "$size_of"
 printf 'size_of::<Connection>() = %s B (the default: 125-byte Pong slot)\n' "$size_of_default"
 printf '(mem*() = memcpy/memset from compiler-builtins, which most firmwares link anyway)\n'
+ring=1024
+printf '\npermessage-deflate at window 10 (2^10 = %s B), the static RAM of (d)/(e):\n' "$ring"
+printf 'size_of::<Inflater>() = %s B; Inflater::memory(10) = %s B (struct + its %s B ring)\n' \
+  "${sizes[size_of_inflater]}" $((sizes[size_of_inflater] + ring)) "$ring"
+printf 'size_of::<Compressor>() = %s B; storage_len at window 10: %s B fast, %s B default\n' \
+  "${sizes[size_of_compressor]}" "${sizes[compressor_storage_fast]}" "${sizes[compressor_storage_default]}"
+printf 'Compressor::memory at window 10: %s B fast, %s B default\n' \
+  $((sizes[size_of_compressor] + sizes[compressor_storage_fast])) \
+  $((sizes[size_of_compressor] + sizes[compressor_storage_default]))

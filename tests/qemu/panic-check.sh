@@ -55,7 +55,7 @@ for variant in z s 3 z+small; do
     else
       pass "opt-level $variant: nm finds no panic symbol"
     fi
-    if out=$(qemu "$elf"); then pass "opt-level $variant: runs in QEMU ($(grep -o 'random rounds.*' <<<"$out"))"
+    if out=$(qemu "$elf"); then pass "opt-level $variant: runs in QEMU ($(grep -oE '(random rounds|deflate round trips byte-exact).*' <<<"$out" | paste -sd ';' | sed 's/;/; /'))"
     else fail "opt-level $variant: QEMU run"; echo "$out"; fi
   else
     grep -E 'undefined symbol|^error' "$log" | head -5

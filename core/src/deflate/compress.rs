@@ -218,7 +218,13 @@ impl<'a> Compressor<'a> {
         } else {
             by_tokens
         };
-        let blocks = message_len / span + 1;
+        let blocks = match message_len.checked_div(span) {
+            Some(full) => full + 1,
+            None => dead_arm!(
+                "span > 0: window bits are 8..=15",
+                message_len.saturating_add(1)
+            ),
+        };
         (42 * blocks + 10).div_ceil(8)
     }
 

@@ -1,5 +1,6 @@
 //! Shared pieces of the bare-metal firmwares: semihosting exit and output,
-//! the static wire buffers, stack painting, and the panic handler.
+//! the static wire buffers, stack painting, the panic handler, and the
+//! permessage-deflate round trips ([`deflate`]).
 //!
 //! Without the `log` feature the panic handler calls a function that does
 //! not exist, so a firmware links only if no panic path survived
@@ -10,6 +11,8 @@
 use core::ptr::{addr_of, read_volatile, write_volatile};
 
 use cortex_m_semihosting::debug;
+
+pub mod deflate;
 
 #[cfg(feature = "log")]
 use defmt_semihosting as _;
@@ -105,6 +108,12 @@ pub fn paint_stack() {
     }
 }
 
+/// Bytes the stack may grow to: from the top of RAM down to the end of
+/// .bss/.uninit (there is no heap).
+pub fn stack_room() -> usize {
+    addr_of!(_stack_start) as usize - addr_of!(__sheap) as usize
+}
+
 /// Deepest stack use since [`paint_stack`], in bytes from the top of RAM.
 #[inline(never)]
 pub fn stack_peak() -> usize {
@@ -167,6 +176,9 @@ pub mod wire {
         0x89, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58, // ping
         0x88, 0x82, 0x01, 0x02, 0x03, 0x04, 0x02, 0xea, // close 1000
     ];
+    /// A permessage-deflate message: "Hello" compressed (RFC 7692
+    /// §7.2.3.1), as it arrives without its trailer.
+    pub const DEFLATED: &[u8] = &[0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00];
 }
 
 /// An output the optimiser must assume is used.

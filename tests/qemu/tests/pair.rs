@@ -1,16 +1,20 @@
 //! The loopback scenarios (`wsframe::testing::scenarios`) on a Cortex-M3
 //! under QEMU: a client and a server connection in one firmware, talking
-//! through two static buffers. Logs over defmt; QEMU's exit status is the
-//! verdict.
+//! through two static buffers; then the permessage-deflate scenarios
+//! (`wsframe_qemu::deflate`: compression both ways at windows 9 and 10,
+//! all memory on the stack, no allocator). Each runs with every wire size.
+//! Logs over defmt; QEMU's exit status is the verdict, and the deepest
+//! stack use must stay below the RAM left after the statics.
 #![no_std]
 #![no_main]
 
 use cortex_m_rt::entry;
 use wsframe::testing::scenarios::SCENARIOS;
-use wsframe_qemu::{WIRE_SIZES, exit, wires};
+use wsframe_qemu::{WIRE_SIZES, deflate, exit, paint_stack, stack_peak, stack_room, wires};
 
 #[entry]
 fn main() -> ! {
+    paint_stack();
     let Some((a, b)) = wires() else {
         defmt::error!("wire buffers taken twice");
         exit(false)
@@ -25,23 +29,59 @@ fn main() -> ! {
             exit(false)
         };
         for scenario in SCENARIOS {
-            match (scenario.run)(a, b) {
-                Ok(()) => {
-                    passed += 1;
-                    defmt::info!("ok    {=str} ({=usize}-byte wires)", scenario.name, size);
-                }
-                Err(failure) => {
-                    failed += 1;
-                    defmt::error!(
-                        "FAIL  {=str} ({=usize}-byte wires): {}",
-                        scenario.name,
-                        size,
-                        failure
-                    );
-                }
-            }
+            tally(
+                &mut passed,
+                &mut failed,
+                scenario.name,
+                size,
+                (scenario.run)(a, b),
+            );
         }
+        for scenario in &deflate::SCENARIOS {
+            tally(
+                &mut passed,
+                &mut failed,
+                scenario.name,
+                size,
+                scenario.run(a),
+            );
+        }
+    }
+    let (peak, room) = (stack_peak(), stack_room());
+    defmt::info!(
+        "deepest stack: {=usize} of {=usize} bytes (no heap)",
+        peak,
+        room
+    );
+    if peak + 256 >= room {
+        failed += 1;
+        defmt::error!("FAIL  the stack may have run into the statics");
     }
     defmt::info!("{=u32} passed, {=u32} failed", passed, failed);
     exit(failed == 0)
+}
+
+/// Counts and logs one scenario's result.
+fn tally<E: defmt::Format>(
+    passed: &mut u32,
+    failed: &mut u32,
+    name: &str,
+    size: usize,
+    result: Result<(), E>,
+) {
+    match result {
+        Ok(()) => {
+            *passed += 1;
+            defmt::info!("ok    {=str} ({=usize}-byte wires)", name, size);
+        }
+        Err(failure) => {
+            *failed += 1;
+            defmt::error!(
+                "FAIL  {=str} ({=usize}-byte wires): {}",
+                name,
+                size,
+                failure
+            );
+        }
+    }
 }

@@ -21,7 +21,13 @@ fn main() -> ! {
 
 #[inline(never)]
 fn workload(rx: &mut [u8; 512], tx: &mut [u8; 512]) -> bool {
-    black_box((wire::REQUEST, wire::RESPONSE, wire::NONCE, wire::FRAMES));
+    black_box((
+        wire::REQUEST,
+        wire::RESPONSE,
+        wire::NONCE,
+        wire::FRAMES,
+        wire::DEFLATED,
+    ));
     black_box((rx, tx));
     true
 }

@@ -15,7 +15,9 @@
 //!
 //! At run time it then does what it proves: a few thousand rounds of random
 //! input into every parser and state machine (a fault or a hang fails the
-//! QEMU run), and with `scenarios` the loopback scenarios too.
+//! QEMU run), random compress → inflate round trips (permessage-deflate,
+//! memory on the stack) that must come back byte-exact, and with
+//! `scenarios` the loopback and deflate scenarios too.
 #![no_std]
 #![no_main]
 
@@ -23,16 +25,20 @@ use core::hint::black_box;
 
 use cortex_m_rt::entry;
 use wsframe::close::ClosePayload;
+use wsframe::deflate::{
+    self, Compressor, DeflateConfig, Flush, InflateError, Inflater, Level, Params, ResponseError,
+};
 use wsframe::frame::{self, FrameHeader, OpCode};
-use wsframe::mask::apply_mask;
 use wsframe::handshake::{
     self, ClientHandshake, ClientRequest, ExtensionOffers, Header, Request, Response,
 };
+use wsframe::mask::apply_mask;
 use wsframe::utf8::Utf8Validator;
 use wsframe::{
     CloseCode, Config, Connection, DataKind, Event, HandshakeError, KeepAlive, ProtocolError,
     Reassembler, Role,
 };
+use wsframe_qemu::deflate::{Codec, RING, STORAGE};
 use wsframe_qemu::{exit, report, sink, wires};
 
 /// Rounds of random input.
@@ -57,6 +63,15 @@ fn main() -> ! {
                 }
             }
         }
+        for scenario in &wsframe_qemu::deflate::SCENARIOS {
+            match scenario.run(a) {
+                Ok(()) => passed += 1,
+                Err(failure) => {
+                    sink(failure);
+                    failed += 1;
+                }
+            }
+        }
     }
     #[cfg(feature = "canary")]
     {
@@ -65,11 +80,22 @@ fn main() -> ! {
         sink(table[black_box(7)]);
     }
     let mut rng = Rng(black_box(0x2545_f491));
+    let (mut exact, mut wrong) = (0, 0);
     for _ in 0..ROUNDS {
-        round(&mut rng, a, b);
+        match round(&mut rng, a, b) {
+            Some(true) => exact += 1,
+            Some(false) => wrong += 1,
+            None => {}
+        }
     }
     passed += 1; // the random rounds ended without a fault
     report(b"random rounds without a fault: ", ROUNDS);
+    report(b"deflate round trips byte-exact: ", exact);
+    report(b"deflate round trips wrong: ", wrong);
+    // Every accepted parameter set must round-trip; most are accepted.
+    if wrong > 0 || exact < ROUNDS / 2 {
+        failed += 1;
+    }
     report(b"scenarios and rounds passed: ", passed);
     report(b"failed: ", failed);
     exit(failed == 0)
@@ -113,8 +139,9 @@ impl Rng {
     }
 }
 
-/// One round: random bytes into everything.
-fn round(rng: &mut Rng, a: &mut [u8], b: &mut [u8]) {
+/// One round: random bytes into everything. Returns its deflate round
+/// trip's verdict: `None` if the random parameters were refused.
+fn round(rng: &mut Rng, a: &mut [u8], b: &mut [u8]) -> Option<bool> {
     let role = if rng.next() & 1 == 0 {
         Role::Client
     } else {
@@ -137,6 +164,153 @@ fn round(rng: &mut Rng, a: &mut [u8], b: &mut [u8]) {
     codec(input, key, b);
     let input = black_box(rng.fill(a));
     handshakes(input, rng.next(), b);
+    let input = black_box(rng.fill(a));
+    sink(inflate_random(input, rng.next()));
+    let input = black_box(rng.fill(a));
+    negotiation(input, rng.next());
+    let r = rng.next();
+    let len = (r as usize >> 20) % 640;
+    let message = black_box(rng.fill(a.get_mut(..len).unwrap_or_default()));
+    // Compressible: a few distinct byte values.
+    let mask = [0xff, 0x0f, 0x03, 0x01]
+        .get((r & 3) as usize)
+        .copied()
+        .unwrap_or(0xff);
+    message.iter_mut().for_each(|b| *b &= mask);
+    compress_trip(message, r, rng.next(), b)
+}
+
+/// Window bits 8..=10 (8..=11 for the errors past the storage) from `r`.
+fn window_bits(r: u32) -> u8 {
+    8 + (r % 4) as u8
+}
+
+/// The inflater on random bytes: every entry point, then the error
+/// texts. Returns how many bytes came out.
+fn inflate_random(input: &[u8], r: u32) -> usize {
+    let bits = window_bits(r);
+    sink((Inflater::memory(bits), Inflater::window_len(bits)));
+    let Some(mut inflater) = Inflater::new(bits) else {
+        return 0;
+    };
+    sink(inflater.window_bits());
+    let mut ring = [0u8; RING];
+    // Sometimes a ring of the wrong length (a usage error).
+    let len = Inflater::window_len(bits) >> (r >> 30 & 1);
+    let ring = ring.get_mut(..len).unwrap_or_default();
+    let max_out = 1 + (r as usize >> 8) % 300;
+    let (mut at, mut out) = (0, 0);
+    for _ in 0..64 {
+        let rest = input.get(at..).unwrap_or_default();
+        match inflater.inflate(rest, ring, max_out) {
+            Ok(done) => {
+                at += done.consumed;
+                out += done.output.len();
+                if rest.is_empty() || done.consumed == 0 && done.output.is_empty() {
+                    break;
+                }
+            }
+            Err(e) => {
+                sink(e.as_str());
+                break;
+            }
+        }
+    }
+    for _ in 0..8 {
+        match inflater.finish_message(ring, max_out) {
+            Ok(done) => {
+                out += done.output.len();
+                if done.status == deflate::InflateStatus::MessageEnd {
+                    break;
+                }
+            }
+            Err(e) => {
+                sink(e.as_str());
+                break;
+            }
+        }
+    }
+    sink(inflater.reset_with_window_bits(r as u8 & 15));
+    inflater.reset();
+    sink(InflateError::WindowBits.as_str());
+    out
+}
+
+/// Random parameters for the compressor: window 8..=11, both levels,
+/// hash and token bits around the defaults (some past [`STORAGE`]),
+/// context takeover on or off.
+fn params(r: u32) -> Option<(Params, bool)> {
+    let level = if r & 16 == 0 {
+        Level::Fast
+    } else {
+        Level::Default
+    };
+    let takeover = r & 32 == 0;
+    let mut params = Params::new(window_bits(r), level)?.with_context_takeover(takeover);
+    if r & 64 != 0 {
+        params = params.with_hash_bits(7 + (r >> 8) as u8 % 6)?;
+    }
+    if r & 128 != 0 {
+        params = params.with_token_bits(7 + (r >> 12) as u8 % 5)?;
+    }
+    sink((
+        params.window_bits(),
+        params.window_len(),
+        params.storage_len(),
+    ));
+    sink((
+        Compressor::memory(&params),
+        Compressor::max_expansion(&params, r as usize),
+    ));
+    Some((params, takeover))
+}
+
+/// Compresses `message` with random parameters, piece and output sizes,
+/// inflates it back and compares; then once more after a reset, and a
+/// flushless call. True if both came back byte-exact and the same size;
+/// `None` if the parameters or their storage were refused.
+fn compress_trip(message: &[u8], r: u32, r2: u32, out: &mut [u8]) -> Option<bool> {
+    let (params, takeover) = params(black_box(r))?;
+    let mut storage = [0u8; STORAGE];
+    let mut ring = [0u8; RING];
+    let mut codec = match Codec::new(params, takeover, &mut storage, &mut ring) {
+        Ok(codec) => codec,
+        // Storage or ring too small for these parameters: a usage error.
+        Err(e) => {
+            sink(e);
+            return None;
+        }
+    };
+    codec.max_out = 1 + (r2 as usize % 512);
+    let wire = out
+        .get_mut(..1 + (r2 as usize >> 9) % 300)
+        .unwrap_or_default();
+    let piece = 1 + (r2 as usize >> 18) % 700;
+    let first = codec.round_trip(message, piece, wire);
+    codec.compressor.reset();
+    codec.inflater.reset();
+    let second = codec.round_trip(message, piece, wire);
+    // A piece of a next message, not ended.
+    sink(codec.compressor.compress(message, wire, Flush::None));
+    Some(matches!((first, second), (Ok(a), Ok(b)) if a == b))
+}
+
+/// Negotiation: a server's choice among random offers, a client's offer,
+/// and its check of a random answer, for a random configuration.
+fn negotiation(input: &[u8], r: u32) {
+    let config = DeflateConfig {
+        receive_window_bits: (r & 31) as u8,
+        send_window_bits: (r >> 5 & 31) as u8,
+        peer_no_context_takeover: r & 1024 != 0,
+        no_context_takeover: r & 2048 != 0,
+    };
+    sink((DeflateConfig::new(), DeflateConfig::default()));
+    if let Ok(offers) = ExtensionOffers::parse(input) {
+        sink(deflate::negotiate(offers.clone(), &config));
+        sink(deflate::check_answer(offers, &config).map_err(ResponseError::as_str));
+    }
+    sink(deflate::client_offer(&config));
+    sink((deflate::EXTENSION_NAME, deflate::TRAILER));
 }
 
 /// The state machine: receive everything, answer, then every send call.
@@ -217,11 +391,7 @@ fn codec(input: &mut [u8], key: [u8; 4], out: &mut [u8]) {
     };
     sink(frame::encode(&header, out));
     if let Ok(close) = ClosePayload::parse(input) {
-        sink((
-            close.len(),
-            close.is_empty(),
-            close.check_sendable(),
-        ));
+        sink((close.len(), close.is_empty(), close.check_sendable()));
     }
     let phase = apply_mask(input, key, input.len() % 4);
     sink(wsframe::mask::copy_mask(input, out, key, phase));
