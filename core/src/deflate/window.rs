@@ -153,8 +153,20 @@ impl<'a> Window<'a> {
         if drop == 0 || (drop < reach && drop < self.min_slide && self.ntok > 0) {
             return false;
         }
-        if drop <= self.end && self.end <= self.win.len() {
-            self.win.copy_within(drop..self.end, 0);
+        // Front to back in `drop`-byte steps, each between two adjacent
+        // (disjoint) pieces: `copy_within` keeps its range panics when the
+        // optimiser leaves it out of line (opt-level "s").
+        let mut at = 0;
+        while at + drop < self.end {
+            let Some((head, tail)) = self.win.split_at_mut_checked(at + drop) else {
+                break;
+            };
+            let n = drop.min(self.end - at - drop);
+            super::copy::copy(
+                head.get_mut(at..).unwrap_or_default(),
+                tail.get(..n).unwrap_or_default(),
+            );
+            at += drop;
         }
         self.cur -= drop;
         self.end -= drop;
