@@ -19,6 +19,8 @@ mod inflate;
 mod lz77;
 mod negotiate;
 pub(crate) mod tables;
+#[cfg(test)]
+mod test_bits;
 mod window;
 
 pub use compress::{Compressor, Flush, Level, Params, Progress, Status};

@@ -5,65 +5,7 @@
 
 use crate::Rng;
 
-/// Least-significant-bit-first bit writer.
-#[derive(Default)]
-pub struct Bits {
-    out: Vec<u8>,
-    acc: u64,
-    n: u32,
-}
-
-impl Bits {
-    pub fn put(&mut self, v: u32, n: u32) {
-        self.acc |= u64::from(v) << self.n;
-        self.n += n;
-        while self.n >= 8 {
-            self.out.push(self.acc as u8);
-            self.acc >>= 8;
-            self.n -= 8;
-        }
-    }
-    /// A Huffman code, most significant bit first.
-    pub fn code(&mut self, (code, len): (u32, u32)) {
-        if len > 0 {
-            self.put(code.reverse_bits() >> (32 - len), len);
-        }
-    }
-    /// Bytes written so far, a partial last byte included.
-    pub fn len(&self) -> usize {
-        self.out.len() + usize::from(self.n > 0)
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-    /// The bytes, the last one padded with zero bits.
-    pub fn finish(mut self) -> Vec<u8> {
-        if self.n > 0 {
-            self.put(0, 8 - self.n);
-        }
-        self.out
-    }
-}
-
-/// Canonical codes for `lens` (§3.2.2), (code, length) per symbol.
-pub fn canonical(lens: &[u8]) -> Vec<(u32, u32)> {
-    let mut count = [0u32; 16];
-    for &l in lens {
-        count[usize::from(l)] += 1;
-    }
-    count[0] = 0;
-    let mut next = [0u32; 17];
-    for l in 1..16 {
-        next[l + 1] = (next[l] + count[l]) << 1;
-    }
-    lens.iter()
-        .map(|&l| {
-            let c = next[usize::from(l)];
-            next[usize::from(l)] += 1;
-            (c, u32::from(l))
-        })
-        .collect()
-}
+pub use crate::test_bits::{Bits, canonical};
 
 /// Lengths of a complete code for `n` of `symbols` symbols (random tree,
 /// depth at most 15), the rest 0.

@@ -16,6 +16,10 @@ pub mod zlib;
 #[path = "../../../core/src/deflate/compress_corpus.rs"]
 pub mod corpus;
 
+/// The bit writer and canonical codes of core's inflater tests (one copy).
+#[path = "../../../core/src/deflate/test_bits.rs"]
+pub mod test_bits;
+
 pub use corpus::{KINDS, Kind, Rng, generate};
 use wsframe::deflate::{InflateStatus, Inflater};
 pub use zlib::Verdict;

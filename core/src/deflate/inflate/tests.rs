@@ -5,6 +5,7 @@
 
 use super::{InflateError, InflateStatus, Inflater};
 use crate::deflate::tables::{self, DIST_BASE, LENGTH_BASE};
+use crate::deflate::test_bits::{Bits, canonical};
 use crate::testing::xorshift;
 
 mod errors;
@@ -74,43 +75,26 @@ fn hex(s: &str) -> Vec<u8> {
 
 // ---- a bit writer for hand-built streams ----------------------------------------------------
 
-#[derive(Default)]
-struct Writer {
-    out: Vec<u8>,
-    acc: u64,
-    n: u32,
+/// The shared bit writer with the block builders these tests need.
+type Writer = Bits;
+
+/// Fixed and dynamic block pieces on top of [`Bits`].
+trait Blocks {
+    /// A literal/length symbol of the fixed code (§3.2.6).
+    fn fixed_lit(&mut self, sym: u32);
+    /// A match in a fixed block.
+    fn fixed_match(&mut self, len: u32, dist: u32);
+    /// A dynamic block header and code-length symbols (see the impl).
+    fn dynamic(&mut self, last: bool, hlit: u32, hdist: u32, symbols: &[(u32, u32)]);
 }
 
-impl Writer {
-    /// `n` bits of `v`, least significant first (header fields, extras).
-    fn put(&mut self, v: u32, n: u32) {
-        self.acc |= u64::from(v) << self.n;
-        self.n += n;
-        while self.n >= 8 {
-            self.out.push(self.acc as u8);
-            self.acc >>= 8;
-            self.n -= 8;
-        }
-    }
-    /// A Huffman code, most significant bit first (§3.1.1).
-    fn code(&mut self, code: u32, len: u32) {
-        self.put(code.reverse_bits() >> (32 - len), len);
-    }
-    fn align(&mut self) {
-        if self.n % 8 != 0 {
-            self.put(0, 8 - self.n % 8);
-        }
-    }
-    fn finish(mut self) -> Vec<u8> {
-        self.align();
-        self.out
-    }
+impl Blocks for Bits {
     fn fixed_lit(&mut self, sym: u32) {
         match sym {
-            0..=143 => self.code(0x30 + sym, 8),
-            144..=255 => self.code(0x190 + sym - 144, 9),
-            256..=279 => self.code(sym - 256, 7),
-            _ => self.code(0xc0 + sym - 280, 8),
+            0..=143 => self.code((0x30 + sym, 8)),
+            144..=255 => self.code((0x190 + sym - 144, 9)),
+            256..=279 => self.code((sym - 256, 7)),
+            _ => self.code((0xc0 + sym - 280, 8)),
         }
     }
     /// A match in a fixed block.
@@ -126,7 +110,7 @@ impl Writer {
             .iter()
             .rposition(|&b| u32::from(b) <= dist)
             .unwrap();
-        self.code(d as u32, 5);
+        self.code((d as u32, 5));
         let dx = tables::DIST_EXTRA[d];
         self.put(dist - u32::from(DIST_BASE[d]), u32::from(dx));
     }
@@ -146,7 +130,7 @@ impl Writer {
         let codes = canonical(&clen);
         for &(sym, extra) in symbols {
             let (code, len) = codes[sym as usize];
-            self.code(code, len);
+            self.code((code, len));
             match sym {
                 16 => self.put(extra, 2),
                 17 => self.put(extra, 3),
@@ -155,26 +139,6 @@ impl Writer {
             }
         }
     }
-}
-
-/// Canonical codes (§3.2.2) for code lengths: (code, length) per symbol.
-fn canonical(lens: &[u8]) -> Vec<(u32, u32)> {
-    let mut next = [0u32; 17];
-    let mut count = [0u32; 16];
-    for &l in lens {
-        count[usize::from(l)] += 1;
-    }
-    count[0] = 0;
-    for l in 1..16 {
-        next[l + 1] = (next[l] + count[l]) << 1;
-    }
-    lens.iter()
-        .map(|&l| {
-            let c = next[usize::from(l)];
-            next[usize::from(l)] += 1;
-            (c, u32::from(l))
-        })
-        .collect()
 }
 
 /// Code-length symbols spelling out `lens` one by one.

@@ -2,7 +2,7 @@
 //! fed whole and one byte at a time), and the incomplete codes zlib
 //! accepts.
 
-use super::{Writer, hex, inflate_split, message, small_lit_lens, spell};
+use super::{Blocks, Writer, hex, inflate_split, message, small_lit_lens, spell};
 use crate::deflate::inflate::{InflateError, InflateStatus, Inflater};
 
 fn err_of(stream: &[u8]) -> InflateError {
@@ -84,7 +84,7 @@ fn each_error_has_its_variant() {
     w.put(0b011, 3);
     w.fixed_lit(u32::from(b'a'));
     w.fixed_lit(257);
-    w.code(30, 5);
+    w.code((30, 5));
     assert_eq!(err_of(&w.finish()), InvalidDistance);
     // A match before the stream's start.
     let mut w = Writer::default();
@@ -111,9 +111,9 @@ fn codes_zlib_accepts() {
         1,
         &[spell(&small_lit_lens()), spell(&[0])].concat(),
     );
-    w.code(0, 1);
-    w.code(0, 1);
-    w.code(0b10, 2);
+    w.code((0, 1));
+    w.code((0, 1));
+    w.code((0b10, 2));
     assert_eq!(inflate_split(15, &w.finish(), 1, 1).unwrap(), b"AA");
     // End-of-block as the only (one-bit) code; its other half is invalid.
     let mut eob_only = vec![0u8; 257];
@@ -124,7 +124,7 @@ fn codes_zlib_accepts() {
     ] {
         let mut w = Writer::default();
         w.dynamic(true, 257, 1, &[spell(&eob_only), spell(&[0])].concat());
-        w.code(bit, 1);
+        w.code((bit, 1));
         assert_eq!(inflate_split(15, &w.finish(), 1, 1), want);
     }
     // A one-bit distance code: code 0 is distance 1, code 1 invalid.
@@ -139,10 +139,10 @@ fn codes_zlib_accepts() {
             1,
             &[spell(&small_lit_lens()), spell(&[1])].concat(),
         );
-        w.code(0, 1); // 'A'
-        w.code(0b11, 2); // 257: length 3
-        w.code(bit, 1);
-        w.code(0b10, 2);
+        w.code((0, 1)); // 'A'
+        w.code((0b11, 2)); // 257: length 3
+        w.code((bit, 1));
+        w.code((0b10, 2));
         assert_eq!(inflate_split(15, &w.finish(), usize::MAX, usize::MAX), want);
     }
 }
