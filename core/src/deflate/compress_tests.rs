@@ -5,6 +5,7 @@
 use super::*;
 use crate::deflate::TRAILER;
 use crate::deflate::compress_corpus::{KINDS, Kind, generate};
+use crate::deflate::test_driver::compress_messages;
 
 const LEVELS: [Level; 2] = [Level::Fast, Level::Default];
 
@@ -39,43 +40,7 @@ impl Driver {
     /// largest distance used.
     fn run(&mut self, msgs: &[Vec<u8>], piece: usize, out_len: usize) -> (Vec<Vec<u8>>, usize) {
         let mut c = Compressor::new(self.params, &mut self.storage).unwrap();
-        let mut out = vec![0u8; out_len];
-        let mut payloads = Vec::new();
-        for msg in msgs {
-            let mut payload = Vec::new();
-            let pieces: Vec<&[u8]> = if msg.is_empty() {
-                vec![&[]]
-            } else {
-                msg.chunks(piece).collect()
-            };
-            for (k, p) in pieces.iter().enumerate() {
-                let flush = if k + 1 == pieces.len() {
-                    Flush::Message
-                } else {
-                    Flush::None
-                };
-                let mut at = 0;
-                loop {
-                    let r = c.compress(&p[at..], &mut out, flush);
-                    payload.extend_from_slice(&out[..r.written]);
-                    at += r.consumed;
-                    match r.status {
-                        Status::MessageEnd => {
-                            assert_eq!(flush, Flush::Message);
-                            assert_eq!(at, p.len());
-                            break;
-                        }
-                        Status::NeedsInput if flush == Flush::None => {
-                            assert_eq!(at, p.len());
-                            break;
-                        }
-                        Status::NeedsInput => panic!("NeedsInput while flushing"),
-                        Status::NeedsOutput => assert!(r.written > 0 || r.consumed > 0),
-                    }
-                }
-            }
-            payloads.push(payload);
-        }
+        let payloads = compress_messages(&mut c, msgs, piece, out_len);
         (payloads, c.max_distance())
     }
 }

@@ -21,6 +21,8 @@ mod negotiate;
 pub(crate) mod tables;
 #[cfg(test)]
 mod test_bits;
+#[cfg(test)]
+mod test_driver;
 mod window;
 
 pub use compress::{Compressor, Flush, Level, Params, Progress, Status};

@@ -5,7 +5,7 @@
 //! target.
 
 use crate::zlib::{RawInflate, Verdict};
-use wsframe::deflate::{Compressor, Flush, Params, Status, TRAILER};
+use wsframe::deflate::{Compressor, Params, TRAILER};
 
 /// Compresses `msgs` in order with one compressor (input in `piece`-byte
 /// pieces, output in `out_len`-byte buffers); each message's payload
@@ -14,42 +14,7 @@ use wsframe::deflate::{Compressor, Flush, Params, Status, TRAILER};
 pub fn compress(params: Params, msgs: &[&[u8]], piece: usize, out_len: usize) -> Vec<Vec<u8>> {
     let mut storage = vec![0u8; params.storage_len()];
     let mut c = Compressor::new(params, &mut storage).expect("storage is large enough");
-    let mut out = vec![0u8; out_len.max(1)];
-    let mut payloads = Vec::new();
-    for msg in msgs {
-        let mut payload = Vec::with_capacity(msg.len() / 2 + 16);
-        let pieces: Vec<&[u8]> = if msg.is_empty() {
-            vec![&[]]
-        } else {
-            msg.chunks(piece.max(1)).collect()
-        };
-        for (k, p) in pieces.iter().enumerate() {
-            let flush = if k + 1 == pieces.len() {
-                Flush::Message
-            } else {
-                Flush::None
-            };
-            let mut at = 0;
-            loop {
-                let r = c.compress(&p[at..], &mut out, flush);
-                assert!(
-                    r.written > 0 || r.consumed > 0 || r.status != Status::NeedsOutput,
-                    "no progress"
-                );
-                payload.extend_from_slice(&out[..r.written]);
-                at += r.consumed;
-                match r.status {
-                    Status::MessageEnd => break,
-                    Status::NeedsInput if flush == Flush::None => break,
-                    Status::NeedsOutput => {}
-                    other => panic!("{other:?} while flushing"),
-                }
-            }
-            assert_eq!(at, p.len(), "piece {k} not taken whole");
-        }
-        payloads.push(payload);
-    }
-    payloads
+    crate::test_driver::compress_messages(&mut c, msgs, piece, out_len)
 }
 
 /// Inflates each payload + trailer with zlib at window 2^`bits`, one
