@@ -61,6 +61,20 @@ pub enum ProtocolError {
     MessageTooBig,
     /// A message has more fragments than the configured limit. → 1009
     TooManyFragments,
+    /// RSV1 (permessage-deflate's "Per-Message Compressed" bit) on a
+    /// continuation frame: only a message's first frame carries it
+    /// (RFC 7692 §6.1). → 1002
+    CompressedContinuation,
+    /// RSV1 on a control frame: control frames are never compressed
+    /// (RFC 7692 §6.1). → 1002
+    CompressedControl,
+    /// A compressed message's data is not valid DEFLATE, or a match
+    /// reaches beyond the negotiated window or before the stream's start
+    /// (RFC 7692 §7.2.2, §7.1.2). → 1007
+    CorruptCompressedData,
+    /// A compressed message ended inside a DEFLATE block: its data stops
+    /// short of the block boundary §7.2.1 requires. → 1007
+    TruncatedCompressedMessage,
 }
 
 impl ProtocolError {
@@ -68,7 +82,9 @@ impl ProtocolError {
     #[must_use]
     pub const fn close_code(self) -> CloseCode {
         match self {
-            Self::InvalidUtf8 => CloseCode::INVALID_PAYLOAD,
+            Self::InvalidUtf8 | Self::CorruptCompressedData | Self::TruncatedCompressedMessage => {
+                CloseCode::INVALID_PAYLOAD
+            }
             Self::FrameTooBig | Self::MessageTooBig | Self::TooManyFragments => {
                 CloseCode::MESSAGE_TOO_BIG
             }
@@ -109,6 +125,10 @@ impl ProtocolError {
             Self::FrameTooBig => "frame larger than the configured limit",
             Self::MessageTooBig => "message larger than the configured limit",
             Self::TooManyFragments => "message has more fragments than the configured limit",
+            Self::CompressedContinuation => "RSV1 (compressed) on a continuation frame",
+            Self::CompressedControl => "RSV1 (compressed) on a control frame",
+            Self::CorruptCompressedData => "compressed message is not valid DEFLATE for the window",
+            Self::TruncatedCompressedMessage => "compressed message ends inside a DEFLATE block",
         }
     }
 }
@@ -249,6 +269,12 @@ pub enum UsageError {
     /// A reassembly buffer cannot hold the message; see
     /// `reassemble::Reassembler`.
     Reassembly,
+    /// A compressed message is being received: only
+    /// `Connection::recv_deflate` can continue it.
+    NeedsDecompression,
+    /// The compressor's storage or a decompression ring is too small or
+    /// not of the size the negotiated parameters need.
+    DeflateMemory,
 }
 
 impl UsageError {
@@ -267,6 +293,8 @@ impl UsageError {
             Self::InvalidToken => "not an HTTP token",
             Self::InvalidStatus => "not an HTTP error status",
             Self::Reassembly => "reassembly buffer misuse",
+            Self::NeedsDecompression => "a compressed message needs recv_deflate",
+            Self::DeflateMemory => "permessage-deflate memory of the wrong size",
         }
     }
 }

@@ -84,7 +84,7 @@ pub mod handshake;
 
 pub use close_code::CloseCode;
 pub use config::{Config, HandshakeLimits};
-pub use connection::{Connection, MAX_PENDING_FRAME, MIN_RECV_BUFFER, State};
+pub use connection::{Connection, MAX_PENDING_FRAME, MIN_RECV_BUFFER, Sent, State};
 pub use error::{Error, HandshakeError, ProtocolError, UsageError};
 pub use event::{DataKind, Event, Recv};
 pub use keepalive::{KeepAlive, KeepAliveAction};

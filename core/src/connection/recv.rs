@@ -5,7 +5,8 @@
 //! text is validated as it streams (rules 1, 3). The connection's life
 //! (Close, failure) changes only in `connection.rs`.
 
-use super::{Connection, InFrame, InMessage, NEEDS_INPUT};
+use super::{Connection, InFrame, InMessage, NEEDS_INPUT, RSV1};
+use crate::deflate::Decompression;
 use crate::error::ProtocolError;
 use crate::event::{DataKind, Event, Recv};
 use crate::frame::{self, Decoded, FrameHeader, OpCode};
@@ -16,14 +17,30 @@ impl<const PONG: usize> Connection<PONG> {
     /// then a whole control frame or the start of a data payload (rules 1,
     /// 2). Data payloads of both paths go through the one call of
     /// `recv_payload`, so it is inlined once (no second copy in flash).
-    pub(super) fn recv_next<'a>(&mut self, input: &'a mut [u8]) -> Result<Recv<'a>, ProtocolError> {
+    ///
+    /// `Z`: permessage-deflate is in use and `z` is its receiving half
+    /// (`Connection::recv_deflate`); without it (`Z` false, `z` `None`)
+    /// none of the compressed path is compiled in.
+    pub(super) fn recv_next<'a, const Z: bool>(
+        &mut self,
+        input: &'a mut [u8],
+        z: Option<&'a mut Decompression<'_>>,
+    ) -> Result<Recv<'a>, ProtocolError> {
+        if Z && self.rx_frame.is_none() {
+            if let Some(message) = self.rx_message.filter(|m| m.finishing) {
+                return match z {
+                    Some(z) => self.finish_inflated(message, z),
+                    None => dead_arm!("`Z` comes with `z`", Ok(NEEDS_INPUT)),
+                };
+            }
+        }
         let (frame, header_len) = match self.rx_frame {
             Some(frame) => (frame, 0),
             None => {
                 let Decoded::Complete(header, header_len) = frame::decode(input)? else {
                     return Ok(NEEDS_INPUT);
                 };
-                self.check_header(&header)?;
+                self.check_header(&header, Z)?;
                 if header.opcode.is_control() {
                     return self.recv_control(input, &header, header_len);
                 }
@@ -46,7 +63,12 @@ impl<const PONG: usize> Connection<PONG> {
         let Some((_, rest)) = input.split_at_mut_checked(header_len) else {
             return dead_arm!("`input` holds the header", Ok(NEEDS_INPUT));
         };
-        let recv = self.recv_payload(rest, frame)?;
+        let recv = match z {
+            Some(z) if Z && self.rx_message.is_some_and(|m| m.inflated.is_some()) => {
+                self.recv_inflated(rest, frame, z)?
+            }
+            _ => self.recv_payload(rest, frame)?,
+        };
         Ok(Recv {
             consumed: header_len + recv.consumed,
             event: recv.event,
@@ -78,12 +100,19 @@ impl<const PONG: usize> Connection<PONG> {
     }
 
     /// Checks what depends on the connection rather than on the header
-    /// alone: RSV bits and the mask direction (rule 2).
-    fn check_header(&self, header: &FrameHeader) -> Result<(), ProtocolError> {
-        // No extension is negotiated yet: RSV1 will be allowed on the first
-        // frame of a data message once permessage-deflate (RFC 7692) is.
+    /// alone: RSV bits and the mask direction (rule 2). With
+    /// permessage-deflate (`deflate`), RSV1 marks a compressed message on
+    /// its first frame and nowhere else (RFC 7692 §6.1).
+    fn check_header(&self, header: &FrameHeader, deflate: bool) -> Result<(), ProtocolError> {
         if header.rsv != 0 {
-            return Err(ProtocolError::ReservedBits);
+            if !deflate || header.rsv != RSV1 {
+                return Err(ProtocolError::ReservedBits);
+            }
+            match header.opcode {
+                OpCode::Text | OpCode::Binary => {}
+                OpCode::Continuation => return Err(ProtocolError::CompressedContinuation),
+                _ => return Err(ProtocolError::CompressedControl),
+            }
         }
         match (self.role.expects_masked(), header.mask.is_some()) {
             (true, false) => Err(ProtocolError::UnmaskedClientFrame),
@@ -102,6 +131,7 @@ impl<const PONG: usize> Connection<PONG> {
         if len > limits.max_frame_size {
             return Err(ProtocolError::FrameTooBig);
         }
+        let compressed = header.rsv == RSV1;
         let mut message = match (header.opcode, self.rx_message) {
             (OpCode::Continuation, None) => return Err(ProtocolError::UnexpectedContinuation),
             (OpCode::Continuation, Some(m)) => m,
@@ -114,6 +144,8 @@ impl<const PONG: usize> Connection<PONG> {
                 },
                 len: 0,
                 fragments: 0,
+                inflated: compressed.then_some(0),
+                finishing: false,
             },
         };
         message.fragments = message.fragments.saturating_add(1);

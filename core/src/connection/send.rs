@@ -4,12 +4,26 @@
 //! cannot be done changes nothing (rule 8); our Close moves the state
 //! through [`Connection::close_went_out`], the one place it is recorded.
 
-use super::Connection;
+use super::{Connection, RSV1};
 use crate::close::ClosePayload;
 use crate::close_code::CloseCode;
+use crate::deflate::{Compression, Flush, Status};
 use crate::error::{Error, UsageError};
 use crate::event::DataKind;
-use crate::frame::{self, OpCode, encode_close, encode_frame, header_for};
+use crate::frame::{self, FrameHeader, OpCode, encode_close, encode_frame, header_for};
+use crate::mask::apply_mask;
+
+/// What one [`Connection::send_deflate`] call did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[must_use]
+pub struct Sent {
+    /// Bytes of the payload piece taken (the rest must be offered again).
+    pub consumed: usize,
+    /// Bytes of the frame written at the start of `out` (0: none yet).
+    pub written: usize,
+    /// This frame ended the message (FIN).
+    pub message_end: bool,
+}
 
 impl<const PONG: usize> Connection<PONG> {
     /// Encodes a data frame (header and payload, masked for a client) into
@@ -53,6 +67,99 @@ impl<const PONG: usize> Connection<PONG> {
         let n = frame::encode(&header, out)?;
         self.tx_message = (!fin).then_some(kind);
         Ok(n)
+    }
+
+    /// Compresses the next piece of a message of `kind` (RFC 7692 §7.2.1)
+    /// into at most one frame in `out`: the message's first frame carries
+    /// RSV1, the rest are continuations, the last has FIN. `last` says
+    /// `payload` ends the message; the caller offers
+    /// `payload[sent.consumed..]` again until [`Sent::message_end`]. A call
+    /// may take input and write no frame (`written == 0`: the compressor
+    /// keeps it for the next frame). A client masks each frame with that
+    /// call's `mask_key`. The message is compressed with `z`, whose
+    /// history then holds it (context takeover, §7.1.1); a message that
+    /// must not share history with others (a secret next to
+    /// attacker-chosen text: CRIME, BREACH) goes out uncompressed with
+    /// [`Connection::send_data`], which §6 always allows.
+    ///
+    /// `out` must have room for a header (up to 14 bytes) and at least
+    /// one payload byte; each frame's payload is at most what follows the
+    /// header room.
+    ///
+    /// # Errors
+    /// [`UsageError::Closed`], [`UsageError::MessageInProgress`] (an
+    /// uncompressed message, or one of another `kind`, is being sent),
+    /// [`UsageError::BufferTooSmall`]; nothing changes on error.
+    pub fn send_deflate(
+        &mut self,
+        kind: DataKind,
+        payload: &[u8],
+        last: bool,
+        z: &mut Compression<'_>,
+        mask_key: [u8; 4],
+        out: &mut [u8],
+    ) -> Result<Sent, Error> {
+        self.check_can_send()?;
+        match (self.tx_compressed, self.tx_message) {
+            (Some(k), _) if k != kind => return Err(UsageError::MessageInProgress.into()),
+            (None, Some(_)) => return Err(UsageError::MessageInProgress.into()),
+            _ => {}
+        }
+        let framed = self.tx_message.is_some();
+        let mask = self.role.masks_outgoing().then_some(mask_key);
+        // Room for the header of the longest payload `out` can take.
+        let room = |payload_len: usize| {
+            FrameHeader {
+                fin: false,
+                rsv: 0,
+                opcode: OpCode::Continuation,
+                mask,
+                payload_len: payload_len as u64,
+            }
+            .encoded_len()
+        };
+        let reserve = room(out.len());
+        let Some((_, body)) = out
+            .split_at_mut_checked(reserve)
+            .filter(|(_, b)| !b.is_empty())
+        else {
+            return Err(UsageError::BufferTooSmall {
+                needed: reserve + 1,
+            }
+            .into());
+        };
+        let flush = if last { Flush::Message } else { Flush::None };
+        let progress = z.compressor().compress(payload, body, flush);
+        let end = progress.status == Status::MessageEnd;
+        let n = progress.written;
+        self.tx_compressed = (!end).then_some(kind);
+        if n == 0 && !end {
+            return Ok(Sent {
+                consumed: progress.consumed,
+                written: 0,
+                message_end: false,
+            });
+        }
+        let opcode = match (framed, kind) {
+            (true, _) => OpCode::Continuation,
+            (false, DataKind::Text) => OpCode::Text,
+            (false, DataKind::Binary) => OpCode::Binary,
+        };
+        let mut header = header_for(self.role, opcode, end, n as u64, mask_key);
+        header.rsv = if framed { 0 } else { RSV1 };
+        let start = reserve.saturating_sub(header.encoded_len());
+        let head = out.get_mut(start..reserve).unwrap_or_default();
+        let h = frame::encode(&header, head)?;
+        if let (Some(key), Some(payload)) = (mask, out.get_mut(reserve..reserve + n)) {
+            apply_mask(payload, key, 0);
+        }
+        out.copy_within(start..reserve + n, 0);
+        self.tx_message = (!end).then_some(kind);
+        Ok(Sent {
+            consumed: progress.consumed,
+            written: h + n,
+            message_end: end,
+        })
     }
 
     /// Encodes a Ping with at most 125 bytes of payload.
@@ -117,6 +224,9 @@ impl<const PONG: usize> Connection<PONG> {
     /// The opcode for the next data frame of `kind` (§5.4).
     fn next_data_opcode(&self, kind: DataKind) -> Result<OpCode, UsageError> {
         self.check_can_send()?;
+        if self.tx_compressed.is_some() {
+            return Err(UsageError::MessageInProgress);
+        }
         match self.tx_message {
             None if kind == DataKind::Text => Ok(OpCode::Text),
             None => Ok(OpCode::Binary),

@@ -18,6 +18,7 @@ mod huffman_build;
 mod inflate;
 mod lz77;
 mod negotiate;
+mod session;
 pub(crate) mod tables;
 #[cfg(test)]
 mod test_bits;
@@ -32,6 +33,7 @@ pub use negotiate::{
     DeflateConfig, DeflateParams, EXTENSION_NAME, ExtensionValue, MAX_VALUE_LEN, ResponseError,
     check_answer, client_offer, negotiate,
 };
+pub use session::{Compression, Decompression};
 
 /// The four bytes RFC 7692 §7.2.1 removes from the end of every compressed
 /// message and §7.2.2 appends back before inflating: an empty stored block.
