@@ -62,8 +62,8 @@ def main(roots):
             for n in names:
                 if n.endswith(".rs"):
                     p = os.path.join(dirpath, n)
-                    if n == "tests.rs":
-                        continue  # a test module file
+                    if n == "tests.rs" or n.endswith("_tests.rs") or n.startswith("test_"):
+                        continue  # a test module file (declared under #[cfg(test)] only)
                     files[module_of(src, p)] = p
         modules = set(files)
         edges = set()
