@@ -2,9 +2,10 @@
 //! both roles. Everything that affects the state of a connection after the
 //! opening handshake lives in this file: its life ([`State`]), the one
 //! writer of the "must send" slot, and the dispatch of [`Connection::recv`].
-//! Its two children do the rest under these rules: `connection/recv.rs`
-//! reads frames (rules 1–4) and `connection/send.rs` encodes what the caller
-//! sends (rule 8); both reach the connection's life only through the
+//! Its children do the rest under these rules: `connection/recv.rs`
+//! reads frames (rules 1–4), `connection/inflate.rs` compressed payloads
+//! (rule 9) and `connection/send.rs` encodes what the caller sends (rules
+//! 8, 9); they reach the connection's life only through the
 //! functions here ([`Connection::fail`], `on_control`, `close_went_out`).
 //!
 //! # Rules
@@ -50,6 +51,15 @@
 //!    Close already went out) and every later `recv` returns the same error.
 //! 8. **Usage errors change nothing.** A send that cannot be done returns a
 //!    [`UsageError`] with the output buffer and the state untouched.
+//! 9. **permessage-deflate is the caller's choice, per call** (RFC 7692).
+//!    [`Connection::recv_deflate`] allows RSV1 on a message's first data
+//!    frame (on a continuation or control frame it is 1002) and inflates
+//!    that message into the caller's ring (`connection/inflate.rs`: limits
+//!    count inflated bytes, text is validated after inflation, corrupt
+//!    data is 1007); plain [`Connection::recv`] keeps RSV1 reserved and
+//!    links none of it. [`Connection::send_deflate`] compresses a message
+//!    into frames with RSV1 on the first; a compressed message in progress
+//!    and a plain one exclude each other (rule 8 otherwise).
 
 use crate::close::ClosePayload;
 use crate::close_code::CloseCode;
