@@ -928,7 +928,9 @@ typedef struct wsf_config {
 
 /**
  * What one `wsf_conn_recv` call did. Pointers point into the buffer given
- * to that call (already unmasked) and are valid until it is reused.
+ * to that call (already unmasked) and are valid until it is reused; the
+ * payloads of compressed messages point into the connection's
+ * permessage-deflate ring instead, valid until the next `wsf_conn_recv`.
  */
 typedef struct wsf_event {
     /**
@@ -1364,6 +1366,13 @@ void wsf_conn_free(struct wsf_conn *conn);
  * Payloads point into `buf` and are never longer than `len`. Any buffer
  * of `WSF_MIN_RECV_BUFFER` bytes or more always makes progress; large
  * messages arrive in pieces.
+ *
+ * With permessage-deflate on (`wsf_conn_deflate_init`), compressed
+ * messages are inflated: their payloads point into the rx block's ring
+ * (valid until the next call), `frame_end` comes only with
+ * `message_end`, and a piece may come with `consumed` 0 (inflated from
+ * input already taken): call again. Without it, a compressed frame fails
+ * the connection (`WSF_PROTOCOL_RESERVED_BITS`).
  *
  * After every call, `wsf_conn_write_pending` drains what must be sent.
  * Errors: `WSF_NULL_POINTER`, or a protocol error (`WSF_PROTOCOL_*`): the

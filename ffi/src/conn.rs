@@ -184,11 +184,12 @@ const fn header_len(len: usize, masked: bool) -> usize {
 /// `out_len` bytes; `WSF_BUFFER_TOO_SMALL` when not even one byte (or, for
 /// an empty payload, the header) fits.
 fn plain_piece(payload_len: usize, out_len: usize, masked: bool) -> Result<usize, Error> {
-    let fits = [0, 126, 0x1_0000]
+    // The longest piece per length encoding (7-bit, 16-bit, 64-bit).
+    let fits = [(0, 125), (126, 0xffff), (0x1_0000, usize::MAX)]
         .into_iter()
-        .map(|at_least| {
+        .map(|(at_least, at_most)| {
             let room = out_len.saturating_sub(header_len(at_least, masked));
-            payload_len.min(room)
+            payload_len.min(room).min(at_most)
         })
         .filter(|&n| header_len(n, masked) + n <= out_len)
         .max()
@@ -297,6 +298,13 @@ pub unsafe extern "C" fn wsf_conn_free(conn: *mut wsf_conn) {
 /// Payloads point into `buf` and are never longer than `len`. Any buffer
 /// of `WSF_MIN_RECV_BUFFER` bytes or more always makes progress; large
 /// messages arrive in pieces.
+///
+/// With permessage-deflate on (`wsf_conn_deflate_init`), compressed
+/// messages are inflated: their payloads point into the rx block's ring
+/// (valid until the next call), `frame_end` comes only with
+/// `message_end`, and a piece may come with `consumed` 0 (inflated from
+/// input already taken): call again. Without it, a compressed frame fails
+/// the connection (`WSF_PROTOCOL_RESERVED_BITS`).
 ///
 /// After every call, `wsf_conn_write_pending` drains what must be sent.
 /// Errors: `WSF_NULL_POINTER`, or a protocol error (`WSF_PROTOCOL_*`): the
@@ -464,4 +472,35 @@ pub unsafe extern "C" fn wsf_conn_keepalive_poll(
         };
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The uncompressed fallback of `wsf_conn_send_deflate` takes the
+    /// longest prefix whose frame fits, across the 7-bit, 16-bit and
+    /// 64-bit length encodings (RFC 6455 §5.2), masked or not.
+    #[test]
+    fn plain_piece_is_the_longest_that_fits() {
+        for masked in [false, true] {
+            let lens = (0..300).chain(65_400..65_700).chain([70_000, 1 << 20]);
+            for out_len in lens {
+                for payload_len in [0, 1, 125, 126, 127, 65_535, 65_536, 100_000] {
+                    let fits = |n: usize| n <= payload_len && header_len(n, masked) + n <= out_len;
+                    match plain_piece(payload_len, out_len, masked) {
+                        Ok(n) => {
+                            assert!(fits(n), "{payload_len} into {out_len}: {n}");
+                            assert!(
+                                !fits(n + 1),
+                                "{payload_len} into {out_len}: {n} not longest"
+                            );
+                            assert!(n > 0 || payload_len == 0);
+                        }
+                        Err(_) => assert!(!fits(payload_len.min(1))),
+                    }
+                }
+            }
+        }
+    }
 }
