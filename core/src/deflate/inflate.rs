@@ -502,7 +502,25 @@ impl Inflater {
     fn codes(&mut self, io: &mut Io<'_, '_>) -> Result<Option<InflateStatus>, InflateError> {
         loop {
             let (mut bitbuf, mut bitcount) = (self.bitbuf, self.bitcount);
-            let end = fast::decode(&self.tables(), &mut bitbuf, &mut bitcount, io);
+            // The root sizes and table lengths as constants: the fast
+            // loop's root lookups then need no bounds check.
+            let end = if self.fixed {
+                fast::decode::<FIXED_LIT_ROOT, FIXED_DIST_ROOT, _, _>(
+                    &FIXED_LIT,
+                    &FIXED_DIST,
+                    &mut bitbuf,
+                    &mut bitcount,
+                    io,
+                )
+            } else {
+                fast::decode::<LIT_ROOT, DIST_ROOT, _, _>(
+                    &self.lit,
+                    &self.dist,
+                    &mut bitbuf,
+                    &mut bitcount,
+                    io,
+                )
+            };
             (self.bitbuf, self.bitcount) = (bitbuf, bitcount);
             if end? {
                 return Ok(self.block_done());

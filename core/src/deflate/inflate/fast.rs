@@ -142,8 +142,19 @@ fn matched(
 /// The fast loop: decodes while at least 8 input bytes and [`MAX_MATCH`]
 /// bytes of output room remain. Returns true at the end of the block.
 /// `bitbuf`/`bitcount` come in and go out with no bits above `bitcount`.
-pub(in crate::deflate) fn decode(
-    t: &Tables<'_>,
+///
+/// Each round starts with 56 or more bits buffered, more than a symbol
+/// takes (a literal/length code with its extra bits and a distance code
+/// with its extra bits: at most 15 + 5 + 15 + 13 = 48), so unlike
+/// [`symbol`] it never checks for bits; errors come in the same order.
+pub(in crate::deflate) fn decode<
+    const LIT_ROOT: u32,
+    const DIST_ROOT: u32,
+    const LIT_LEN: usize,
+    const DIST_LEN: usize,
+>(
+    lit: &[u32; LIT_LEN],
+    dist: &[u32; DIST_LEN],
     bitbuf: &mut u64,
     bitcount: &mut u32,
     io: &mut Io<'_, '_>,
@@ -153,42 +164,56 @@ pub(in crate::deflate) fn decode(
         if io.limit - io.pos < MAX_MATCH {
             break Ok(false);
         }
-        let Some(word) = io.input.get(io.at..io.at + 8) else {
+        let Some(word) = io.input.get(io.at..).and_then(<[u8]>::first_chunk::<8>) else {
             break Ok(false);
         };
         // Branch-free refill: take whole bytes up to 56..=63 bits. The
         // bits read past them are the next bytes' own bits, so OR-ing
         // them in again later changes nothing; they are masked off below.
-        let word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
-        buf |= word << count;
+        buf |= u64::from_le_bytes(*word) << count;
         io.at += ((63 - count) >> 3) as usize;
         count |= 56;
-        match symbol(t, buf, count, io) {
-            Ok(Some((used, sym))) => {
-                buf >>= used;
-                count -= used;
-                match sym {
-                    Symbol::Literal(byte) => {
-                        io.put(byte);
-                        // At least 41 bits are left: room for a second
-                        // literal without a refill (the output had 258).
-                        let e = huffman::lookup(t.lit, t.lit_root, buf);
-                        if kind(e) == LITERAL && code_len(e) <= count {
-                            buf >>= code_len(e);
-                            count -= code_len(e);
-                            io.put(value(e) as u8);
-                        }
-                    }
-                    Symbol::End => break Ok(true),
-                    Symbol::Match { len, dist } => {
-                        let len = usize::from(len);
-                        copy_match(io.ring, io.pos, usize::from(dist), len);
-                        io.pos += len;
-                    }
+        let e = huffman::lookup(lit, LIT_ROOT, buf);
+        match kind(e) {
+            LITERAL => {
+                buf >>= code_len(e);
+                count -= code_len(e);
+                io.put(value(e) as u8);
+                // At least 41 bits are left: room for a second literal
+                // without a refill (the output had 258).
+                let e = huffman::lookup(lit, LIT_ROOT, buf);
+                if kind(e) == LITERAL {
+                    buf >>= code_len(e);
+                    count -= code_len(e);
+                    io.put(value(e) as u8);
                 }
             }
-            Ok(None) => break dead_arm!("56 buffered bits hold any symbol", Ok(false)),
-            Err(e) => break Err(e),
+            BASE => {
+                let used = code_len(e) + extra_bits(e);
+                let len = value(e) + low(buf >> code_len(e), extra_bits(e));
+                buf >>= used;
+                count -= used;
+                let d = huffman::lookup(dist, DIST_ROOT, buf);
+                if kind(d) != BASE {
+                    break Err(InflateError::InvalidDistance);
+                }
+                let used = code_len(d) + extra_bits(d);
+                let dist = value(d) + low(buf >> code_len(d), extra_bits(d));
+                if dist as usize > io.history_now() {
+                    break Err(InflateError::DistanceTooFar);
+                }
+                buf >>= used;
+                count -= used;
+                let len = len as usize;
+                copy_match(io.ring, io.pos, dist as usize, len);
+                io.pos += len;
+            }
+            END => {
+                buf >>= code_len(e);
+                count -= code_len(e);
+                break Ok(true);
+            }
+            _ => break Err(InflateError::InvalidLiteralLength),
         }
     };
     *bitbuf = buf & ((1u64 << count) - 1);
@@ -202,7 +227,10 @@ pub(in crate::deflate) fn decode(
 /// source before the ring's start wraps to its end.
 #[inline(always)]
 pub(in crate::deflate) fn copy_match(ring: &mut [u8], pos: usize, dist: usize, n: usize) {
-    // The common case inline: the source wholly before the destination.
+    // The common cases inline, in whole chunks.
+    if copy_match_chunks::<16>(ring, pos, dist, n) || copy_match_chunks::<8>(ring, pos, dist, n) {
+        return;
+    }
     if n <= dist && dist <= pos {
         if let Some((before, after)) = ring.split_at_mut_checked(pos) {
             let src = before.get(pos - dist..pos - dist + n).unwrap_or(&[]);
@@ -211,6 +239,86 @@ pub(in crate::deflate) fn copy_match(ring: &mut [u8], pos: usize, dist: usize, n
         }
     }
     copy_match_slow(ring, pos, dist, n);
+}
+
+/// A match in whole `N`-byte chunks, one predictable branch instead of a
+/// branch per length class. The last chunk overshoots the match's end by
+/// up to `N - 1` bytes: those bytes, still history (the window's oldest
+/// once the ring has wrapped), are read first and written back after.
+/// False, with nothing written, for a distance under `N`, a wrapped
+/// source that reaches the ring's end, or less than `n + N` bytes left in
+/// the ring.
+#[inline(always)]
+fn copy_match_chunks<const N: usize>(ring: &mut [u8], pos: usize, dist: usize, n: usize) -> bool {
+    let ring_len = ring.len();
+    if pos + n + N > ring_len {
+        return false;
+    }
+    let whole = n.next_multiple_of(N);
+    let kept = chunk::<N>(ring, pos + n);
+    match pos.checked_sub(dist) {
+        // The source ends before the destination starts: two slices.
+        Some(src) if dist >= whole => {
+            let (before, after) = ring.split_at_mut(pos);
+            copy_chunks::<N>(after, before.get(src..).unwrap_or_default(), whole);
+        }
+        // Overlapping, the source at least a chunk back: each chunk read
+        // after the chunks before it are written, LZ77's byte order.
+        Some(src) if dist >= N => {
+            let mut k = 0;
+            while k < n {
+                let c = chunk::<N>(ring, src + k);
+                put_chunk(ring, pos + k, c);
+                k += N;
+            }
+        }
+        Some(_) => return false,
+        None => {
+            // Wrapped to the ring's end: older history, after the
+            // destination (the match cannot reach what it writes).
+            let src = (pos + ring_len).wrapping_sub(dist);
+            if src < pos + whole || src + whole > ring_len {
+                return false;
+            }
+            let (before, after) = ring.split_at_mut(src);
+            copy_chunks::<N>(before.get_mut(pos..).unwrap_or_default(), after, whole);
+        }
+    }
+    put_chunk(ring, pos + n, kept);
+    true
+}
+
+/// The first `whole` bytes (a multiple of `N`, within both) of `src` to
+/// `dst`, as `N`-byte arrays: no bounds check per chunk.
+#[inline(always)]
+fn copy_chunks<const N: usize>(dst: &mut [u8], src: &[u8], whole: usize) {
+    let (Some(dst), Some(src)) = (dst.get_mut(..whole), src.get(..whole)) else {
+        return dead_arm!("the caller keeps `whole` bytes inside both", ());
+    };
+    // Each exact chunk is N long, so the arrays are always there.
+    for (d, s) in dst.chunks_exact_mut(N).zip(src.chunks_exact(N)) {
+        if let (Some(d), Some(s)) = (d.first_chunk_mut::<N>(), s.first_chunk::<N>()) {
+            *d = *s;
+        }
+    }
+}
+
+/// The `N` bytes of `ring` at `at` (the caller keeps them inside).
+#[inline(always)]
+fn chunk<const N: usize>(ring: &[u8], at: usize) -> [u8; N] {
+    match ring.get(at..).and_then(<[u8]>::first_chunk::<N>) {
+        Some(c) => *c,
+        None => dead_arm!("chunks stay inside the ring", [0; N]),
+    }
+}
+
+/// Writes `c` at `at` (the caller keeps it inside the ring).
+#[inline(always)]
+fn put_chunk<const N: usize>(ring: &mut [u8], at: usize, c: [u8; N]) {
+    match ring.get_mut(at..).and_then(<[u8]>::first_chunk_mut::<N>) {
+        Some(d) => *d = c,
+        None => dead_arm!("chunks stay inside the ring", ()),
+    }
 }
 
 /// [`copy_match`] for overlapping and wrapping matches.
