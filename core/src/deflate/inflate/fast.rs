@@ -160,32 +160,41 @@ pub(in crate::deflate) fn decode<
     io: &mut Io<'_, '_>,
 ) -> Result<bool, InflateError> {
     let (mut buf, mut count) = (*bitbuf, *bitcount);
+    // The positions in locals (stored back once), the history as a base
+    // to add the write position to.
+    let (input, limit) = (io.input, io.limit);
+    let (mut at, mut pos) = (io.at, io.pos);
+    let ring = &mut *io.ring;
+    let ring_len = ring.len();
+    let history_base = io.history.wrapping_sub(io.start);
     let result = loop {
-        if io.limit - io.pos < MAX_MATCH {
+        if pos + MAX_MATCH > limit {
             break Ok(false);
         }
-        let Some(word) = io.input.get(io.at..).and_then(<[u8]>::first_chunk::<8>) else {
+        let Some(word) = input.get(at..).and_then(<[u8]>::first_chunk::<8>) else {
             break Ok(false);
         };
         // Branch-free refill: take whole bytes up to 56..=63 bits. The
         // bits read past them are the next bytes' own bits, so OR-ing
         // them in again later changes nothing; they are masked off below.
         buf |= u64::from_le_bytes(*word) << count;
-        io.at += ((63 - count) >> 3) as usize;
+        at += ((63 - count) >> 3) as usize;
         count |= 56;
         let e = huffman::lookup(lit, LIT_ROOT, buf);
         match kind(e) {
             LITERAL => {
                 buf >>= code_len(e);
                 count -= code_len(e);
-                io.put(value(e) as u8);
+                put(ring, pos, value(e) as u8);
+                pos += 1;
                 // At least 41 bits are left: room for a second literal
                 // without a refill (the output had 258).
                 let e = huffman::lookup(lit, LIT_ROOT, buf);
                 if kind(e) == LITERAL {
                     buf >>= code_len(e);
                     count -= code_len(e);
-                    io.put(value(e) as u8);
+                    put(ring, pos, value(e) as u8);
+                    pos += 1;
                 }
             }
             BASE => {
@@ -199,14 +208,15 @@ pub(in crate::deflate) fn decode<
                 }
                 let used = code_len(d) + extra_bits(d);
                 let dist = value(d) + low(buf >> code_len(d), extra_bits(d));
-                if dist as usize > io.history_now() {
+                // This stream's bytes in the ring, at most the ring.
+                if dist as usize > history_base.wrapping_add(pos).min(ring_len) {
                     break Err(InflateError::DistanceTooFar);
                 }
                 buf >>= used;
                 count -= used;
                 let len = len as usize;
-                copy_match(io.ring, io.pos, dist as usize, len);
-                io.pos += len;
+                copy_match(ring, pos, dist as usize, len);
+                pos += len;
             }
             END => {
                 buf >>= code_len(e);
@@ -216,9 +226,18 @@ pub(in crate::deflate) fn decode<
             _ => break Err(InflateError::InvalidLiteralLength),
         }
     };
+    (io.at, io.pos) = (at, pos);
     *bitbuf = buf & ((1u64 << count) - 1);
     *bitcount = count;
     result
+}
+
+/// Writes one byte at `pos` (the caller checked `pos < limit`).
+#[inline(always)]
+fn put(ring: &mut [u8], pos: usize, byte: u8) {
+    if let Some(slot) = ring.get_mut(pos) {
+        *slot = byte;
+    }
 }
 
 /// Copies `n` bytes of a match at distance `dist` (1..=ring length) to
@@ -241,66 +260,41 @@ pub(in crate::deflate) fn copy_match(ring: &mut [u8], pos: usize, dist: usize, n
     copy_match_slow(ring, pos, dist, n);
 }
 
-/// A match in whole `N`-byte chunks, one predictable branch instead of a
-/// branch per length class. The last chunk overshoots the match's end by
-/// up to `N - 1` bytes: those bytes, still history (the window's oldest
-/// once the ring has wrapped), are read first and written back after.
-/// False, with nothing written, for a distance under `N`, a wrapped
-/// source that reaches the ring's end, or less than `n + N` bytes left in
-/// the ring.
+/// A match in whole `N`-byte chunks, with one predictable branch instead
+/// of a branch per length class and per source position. Each chunk is
+/// read before it is written and after the chunks before it are, which is
+/// LZ77's byte-by-byte order when the source lies at least `N` bytes
+/// before the destination, or anywhere after it (a source wrapped to the
+/// ring's end is older history, never written by this match). The last
+/// chunk overshoots the match's end by up to `N - 1` bytes: those bytes,
+/// still history (the window's oldest once the ring has wrapped), are read
+/// first and written back after. False, with nothing written, for a
+/// source less than `N` bytes back, a wrapped source that reaches the
+/// ring's end, or less than `n + N` bytes left in the ring.
 #[inline(always)]
 fn copy_match_chunks<const N: usize>(ring: &mut [u8], pos: usize, dist: usize, n: usize) -> bool {
     let ring_len = ring.len();
-    if pos + n + N > ring_len {
+    // The source, wrapped to the ring's end if before its start (the
+    // ring's length is a power of two), and n rounded up to whole chunks.
+    let src = pos.wrapping_sub(dist) & (ring_len - 1);
+    let whole = (n + N - 1) & !(N - 1);
+    // Non-short-circuit: one branch on all the conditions.
+    let fits = (pos + n + N <= ring_len) & (src + whole <= ring_len) & ((dist >= N) | (src >= pos));
+    if !fits {
         return false;
     }
-    let whole = n.next_multiple_of(N);
     let kept = chunk::<N>(ring, pos + n);
-    match pos.checked_sub(dist) {
-        // The source ends before the destination starts: two slices.
-        Some(src) if dist >= whole => {
-            let (before, after) = ring.split_at_mut(pos);
-            copy_chunks::<N>(after, before.get(src..).unwrap_or_default(), whole);
-        }
-        // Overlapping, the source at least a chunk back: each chunk read
-        // after the chunks before it are written, LZ77's byte order.
-        Some(src) if dist >= N => {
-            let mut k = 0;
-            while k < n {
-                let c = chunk::<N>(ring, src + k);
-                put_chunk(ring, pos + k, c);
-                k += N;
-            }
-        }
-        Some(_) => return false,
-        None => {
-            // Wrapped to the ring's end: older history, after the
-            // destination (the match cannot reach what it writes).
-            let src = (pos + ring_len).wrapping_sub(dist);
-            if src < pos + whole || src + whole > ring_len {
-                return false;
-            }
-            let (before, after) = ring.split_at_mut(src);
-            copy_chunks::<N>(before.get_mut(pos..).unwrap_or_default(), after, whole);
+    let mut k = 0;
+    loop {
+        let c = chunk::<N>(ring, src + k);
+        put_chunk(ring, pos + k, c);
+        k += N;
+        if k >= n {
+            break;
         }
     }
     put_chunk(ring, pos + n, kept);
     true
-}
-
-/// The first `whole` bytes (a multiple of `N`, within both) of `src` to
-/// `dst`, as `N`-byte arrays: no bounds check per chunk.
-#[inline(always)]
-fn copy_chunks<const N: usize>(dst: &mut [u8], src: &[u8], whole: usize) {
-    let (Some(dst), Some(src)) = (dst.get_mut(..whole), src.get(..whole)) else {
-        return dead_arm!("the caller keeps `whole` bytes inside both", ());
-    };
-    // Each exact chunk is N long, so the arrays are always there.
-    for (d, s) in dst.chunks_exact_mut(N).zip(src.chunks_exact(N)) {
-        if let (Some(d), Some(s)) = (d.first_chunk_mut::<N>(), s.first_chunk::<N>()) {
-            *d = *s;
-        }
-    }
 }
 
 /// The `N` bytes of `ring` at `at` (the caller keeps them inside).
