@@ -556,7 +556,7 @@ impl Inflater {
     /// Copies (the rest of) a match as far as the output allows.
     fn copy(&mut self, io: &mut Io<'_, '_>, len: u16, dist: u16) -> Option<InflateStatus> {
         let n = usize::from(len).min(io.limit - io.pos);
-        copy_match(io.ring, io.pos, usize::from(dist), n);
+        copy_match(io.ring, io.pos, usize::from(dist), n, false);
         io.pos += n;
         let left = len - n as u16;
         if left > 0 {

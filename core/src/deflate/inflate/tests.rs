@@ -406,9 +406,14 @@ fn copy_match_is_lz77_byte_by_byte() {
                     for i in 0..n {
                         want[pos + i] = want[(pos + i + ring_len - dist) % ring_len];
                     }
-                    let mut got = base.clone();
-                    copy_match(&mut got, pos, dist, n);
-                    assert!(got == want, "ring {ring_len} pos {pos} dist {dist} len {n}");
+                    for chunks_first in [false, true] {
+                        let mut got = base.clone();
+                        copy_match(&mut got, pos, dist, n, chunks_first);
+                        assert!(
+                            got == want,
+                            "ring {ring_len} pos {pos} dist {dist} len {n} chunks first {chunks_first}"
+                        );
+                    }
                 }
             }
         }
