@@ -14,7 +14,7 @@ import sys
 from collections import defaultdict
 
 SIZES = ["16B", "125B", "1KiB", "16KiB", "1MiB", "16MiB"]
-SIZE_BYTES = {"16B": 16, "125B": 125, "1KiB": 1 << 10, "16KiB": 16 << 10, "64KiB": 64 << 10, "1MiB": 1 << 20,
+SIZE_BYTES = {"16B": 16, "125B": 125, "125B-fixed": 125, "1KiB": 1 << 10, "16KiB": 16 << 10, "64KiB": 64 << 10, "1MiB": 1 << 20,
               "16MiB": 16 << 20}
 
 

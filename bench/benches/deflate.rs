@@ -4,7 +4,8 @@
 //! takeover (each codec reset per message, its allocation kept).
 //!
 //! - `inflate_json`: streams compressed once by C zlib at level 6 (with a
-//!   final block), inflated by each decoder. wsframe inflates into its
+//!   final block; `125B-fixed` with zlib's fixed-code strategy), inflated
+//!   by each decoder. wsframe inflates into its
 //!   32 KiB ring (the message's bytes are slices of it); the peers write
 //!   into a flat buffer as large as the message.
 //! - `compress_{json,html,text}`: each compressor ends the message as
@@ -165,9 +166,18 @@ fn inflate_with(
 fn bench_inflate(c: &mut Criterion) {
     let mut d = Decoders::new();
     let mut g = c.benchmark_group("inflate_json");
-    for size in [125usize, 16 << 10, 1 << 20] {
+    // 125 B twice: as zlib's level 6 codes it (a dynamic block) and with
+    // its fixed-code strategy (what short messages often get, and where
+    // miniz_oxide rebuilds the fixed tables per block).
+    let cases = [
+        (125usize, zlib::DEFAULT, ""),
+        (125, zlib::FIXED, "-fixed"),
+        (16 << 10, zlib::DEFAULT, ""),
+        (1 << 20, zlib::DEFAULT, ""),
+    ];
+    for (size, strategy, suffix) in cases {
         let msg = generate(Kind::Json, size, 1);
-        let stream = zlib::deflate_raw(&msg, 6, BITS, zlib::DEFAULT, 0);
+        let stream = zlib::deflate_raw(&msg, 6, BITS, strategy, 0);
         let mut flat = vec![0u8; size + 64];
         for name in DECODERS {
             flat.fill(0);
@@ -176,7 +186,8 @@ fn bench_inflate(c: &mut Criterion) {
         }
         g.throughput(Throughput::Bytes(size as u64));
         for name in DECODERS {
-            g.bench_function(BenchmarkId::new(name, size_name(size)), |b| {
+            let id = format!("{}{suffix}", size_name(size));
+            g.bench_function(BenchmarkId::new(name, id), |b| {
                 b.iter(|| inflate_with(&mut d, name, black_box(&stream), &mut flat, false))
             });
         }
