@@ -14,7 +14,8 @@ import sys
 from collections import defaultdict
 
 SIZES = ["16B", "125B", "1KiB", "16KiB", "1MiB", "16MiB"]
-SIZE_BYTES = {"16B": 16, "125B": 125, "1KiB": 1 << 10, "16KiB": 16 << 10, "1MiB": 1 << 20, "16MiB": 16 << 20}
+SIZE_BYTES = {"16B": 16, "125B": 125, "125B-fixed": 125, "1KiB": 1 << 10, "16KiB": 16 << 10, "64KiB": 64 << 10, "1MiB": 1 << 20,
+              "16MiB": 16 << 20}
 
 
 def load(root):
@@ -121,11 +122,12 @@ def main():
 
     # Tables: time per call, rate, and time relative to wsframe (>1: slower).
     for group in ("mask_aligned", "mask_unaligned", "mask_fresh", "decode_small", "decode_large", "decode_text",
-                  "utf8", "encode", "header_parse", "header_parse_call", "accept_key"):
+                  "utf8", "encode", "header_parse", "header_parse_call", "accept_key",
+                  "inflate_json", "compress_json", "compress_html", "compress_text", "echo_json"):
         funcs = funcs_of(data, group)
         if not funcs:
             continue
-        base = "wsframe" if "wsframe" in funcs else "wsframe_streaming" if "wsframe_streaming" in funcs else funcs[0]
+        base = next((b for b in ("wsframe", "wsframe_streaming", "wsframe-default") if b in funcs), funcs[0])
         print(f"\n### {group}\n")
         print(table(data, group, values_of(data, group), funcs, base))
 

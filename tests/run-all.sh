@@ -277,6 +277,10 @@ step_windows() {
 }
 
 # --- bench: every criterion benchmark once (a smoke test; tests never assert on time) -------------
+install_bench() {
+    install_deflate # benches/deflate.rs links the system zlib (libz.so) as a peer
+}
+
 step_bench() {
     # Each benchmark runs once and checks that every implementation produced the same bytes.
     run cargo bench -p wsframe-bench -- --test

@@ -502,7 +502,25 @@ impl Inflater {
     fn codes(&mut self, io: &mut Io<'_, '_>) -> Result<Option<InflateStatus>, InflateError> {
         loop {
             let (mut bitbuf, mut bitcount) = (self.bitbuf, self.bitcount);
-            let end = fast::decode(&self.tables(), &mut bitbuf, &mut bitcount, io);
+            // The root sizes and table lengths as constants: the fast
+            // loop's root lookups then need no bounds check.
+            let end = if self.fixed {
+                fast::decode::<FIXED_LIT_ROOT, FIXED_DIST_ROOT, _, _>(
+                    &FIXED_LIT,
+                    &FIXED_DIST,
+                    &mut bitbuf,
+                    &mut bitcount,
+                    io,
+                )
+            } else {
+                fast::decode::<LIT_ROOT, DIST_ROOT, _, _>(
+                    &self.lit,
+                    &self.dist,
+                    &mut bitbuf,
+                    &mut bitcount,
+                    io,
+                )
+            };
             (self.bitbuf, self.bitcount) = (bitbuf, bitcount);
             if end? {
                 return Ok(self.block_done());
@@ -538,7 +556,7 @@ impl Inflater {
     /// Copies (the rest of) a match as far as the output allows.
     fn copy(&mut self, io: &mut Io<'_, '_>, len: u16, dist: u16) -> Option<InflateStatus> {
         let n = usize::from(len).min(io.limit - io.pos);
-        copy_match(io.ring, io.pos, usize::from(dist), n);
+        copy_match(io.ring, io.pos, usize::from(dist), n, false);
         io.pos += n;
         let left = len - n as u16;
         if left > 0 {

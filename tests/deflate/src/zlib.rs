@@ -1,7 +1,9 @@
 //! The system zlib (libz.so from zlib1g-dev), raw DEFLATE only: the oracle
 //! for both codecs. Bound by hand rather than through flate2 because
 //! flate2 refuses window bits 8, which RFC 7692 §7.1.2 allows and zlib
-//! 1.2.13's raw inflate accepts (its raw deflate turns 8 into 9).
+//! 1.2.13's raw inflate accepts (its raw deflate turns 8 into 9). Also
+//! the C zlib peer of bench/benches/deflate.rs, which includes this file
+//! through `#[path]`.
 
 use std::ffi::{CStr, c_char, c_int, c_uint, c_ulong, c_void};
 
@@ -28,6 +30,7 @@ unsafe extern "C" {
     fn zlibVersion() -> *const c_char;
     fn inflateInit2_(s: *mut ZStream, bits: c_int, v: *const c_char, size: c_int) -> c_int;
     fn inflate(s: *mut ZStream, flush: c_int) -> c_int;
+    fn inflateReset(s: *mut ZStream) -> c_int;
     fn inflateEnd(s: *mut ZStream) -> c_int;
     fn deflateInit2_(
         s: *mut ZStream,
@@ -137,6 +140,46 @@ impl RawInflate {
     }
 }
 
+impl RawInflate {
+    /// Starts a new stream with the same window (a receiver without
+    /// context takeover, RFC 7692 §7.1.1), keeping the allocation.
+    pub fn reset(&mut self) {
+        // SAFETY: initialised in `new`.
+        assert_eq!(unsafe { inflateReset(&mut *self.s) }, Z_OK);
+    }
+
+    /// Inflates one whole stream (ending with a final block) from `input`
+    /// into `out` in one call: the bytes written. Panics unless the stream
+    /// ends inside `out`.
+    pub fn inflate_all(&mut self, input: &[u8], out: &mut [u8]) -> usize {
+        let (n, rc) = self.once(input, out, Z_FINISH);
+        assert_eq!(rc, Z_STREAM_END);
+        n
+    }
+
+    /// Inflates one RFC 7692 message (its trailer appended, §7.2.2) from
+    /// `input` into `out` in one call: the bytes written. Panics unless
+    /// all of `input` is taken without error or a final block.
+    pub fn inflate_message(&mut self, input: &[u8], out: &mut [u8]) -> usize {
+        let (n, rc) = self.once(input, out, Z_SYNC_FLUSH);
+        assert!(rc == Z_OK && self.s.avail_in == 0, "zlib inflate {rc}");
+        n
+    }
+
+    /// One `inflate` call over all of `input` into `out`: bytes written
+    /// and zlib's return code.
+    fn once(&mut self, input: &[u8], out: &mut [u8], flush: c_int) -> (usize, c_int) {
+        let s = &mut *self.s;
+        s.next_in = input.as_ptr();
+        s.avail_in = input.len() as c_uint;
+        s.next_out = out.as_mut_ptr();
+        s.avail_out = out.len() as c_uint;
+        // SAFETY: in/out pointers describe live buffers.
+        let rc = unsafe { inflate(s, flush) };
+        (out.len() - s.avail_out as usize, rc)
+    }
+}
+
 impl Drop for RawInflate {
     fn drop(&mut self) {
         // SAFETY: initialised in `new`, ended once.
@@ -152,16 +195,7 @@ pub fn inflate_raw(bits: u8, input: &[u8]) -> (Vec<u8>, Verdict) {
 
 /// zlib's raw inflate in one call into `out` (for timing): bytes written.
 pub fn inflate_into(bits: u8, input: &[u8], out: &mut [u8]) -> usize {
-    let mut z = RawInflate::new(bits);
-    let s = &mut *z.s;
-    s.next_in = input.as_ptr();
-    s.avail_in = input.len() as c_uint;
-    s.next_out = out.as_mut_ptr();
-    s.avail_out = out.len() as c_uint;
-    // SAFETY: in/out pointers describe live buffers.
-    let rc = unsafe { inflate(s, Z_FINISH) };
-    assert_eq!(rc, Z_STREAM_END);
-    out.len() - s.avail_out as usize
+    RawInflate::new(bits).inflate_all(input, out)
 }
 
 /// One raw deflate stream (`deflateInit2(level, -bits, memLevel 8)`).

@@ -382,3 +382,40 @@ fn memory_bound() {
         assert_eq!(Inflater::window_len(bits), 1 << bits);
     }
 }
+
+/// Match copies in small rings against LZ77's byte-by-byte definition,
+/// the whole ring compared (the bytes a chunk overshoots are written
+/// back): in a 64-byte ring every position, distance and length; in a
+/// 256-byte ring every position with the distances and lengths around
+/// the chunk sizes, the longest match and sources wrapped to the end.
+#[test]
+fn copy_match_is_lz77_byte_by_byte() {
+    use super::fast::copy_match;
+    let mut seed = 0x9e37_79b9;
+    let every: Vec<usize> = (0..=258).collect();
+    let mut some: Vec<usize> = (0..=40).collect();
+    some.extend([
+        47, 48, 63, 64, 65, 100, 128, 129, 200, 224, 240, 248, 250, 255, 256, 258,
+    ]);
+    for (ring_len, lens) in [(64usize, &every), (256, &some)] {
+        let base: Vec<u8> = (0..ring_len).map(|_| xorshift(&mut seed) as u8).collect();
+        for pos in 0..ring_len {
+            for &dist in lens.iter().filter(|&&d| (1..=ring_len).contains(&d)) {
+                for &n in lens.iter().filter(|&&n| pos + n <= ring_len) {
+                    let mut want = base.clone();
+                    for i in 0..n {
+                        want[pos + i] = want[(pos + i + ring_len - dist) % ring_len];
+                    }
+                    for chunks_first in [false, true] {
+                        let mut got = base.clone();
+                        copy_match(&mut got, pos, dist, n, chunks_first);
+                        assert!(
+                            got == want,
+                            "ring {ring_len} pos {pos} dist {dist} len {n} chunks first {chunks_first}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
