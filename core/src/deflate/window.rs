@@ -117,6 +117,13 @@ impl<'a> Window<'a> {
         }
     }
 
+    /// The block's tokens as stored, three bytes each.
+    pub(crate) fn tokens(&self) -> &[u8] {
+        self.toks
+            .get(..self.ntok * TOKEN_BYTES)
+            .unwrap_or(dead_arm!("ntok tokens fit the buffer", &[]))
+    }
+
     /// Starts a new block at the current position.
     pub(crate) fn finish_block(&mut self) {
         self.block_start = self.cur;
