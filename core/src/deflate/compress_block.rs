@@ -6,7 +6,7 @@
 
 use super::bits::BitSink;
 use super::huffman_build::{Scratch, build_lengths, canonical_codes};
-use super::lz77::{Token, decode, dist_symbol, len_symbol};
+use super::lz77::{Token, dist_symbol, len_symbol};
 use super::tables::{
     CODE_LENGTH_ORDER, DIST_BASE, DIST_EXTRA, FIXED_DIST_LEN, LENGTH_BASE, LENGTH_EXTRA,
     fixed_literal_len,
@@ -63,7 +63,11 @@ enum Phase {
     CodeLengthLengths(usize),
     /// The run-length coded code lengths, from position i.
     Lengths(usize),
-    Tokens(usize),
+    /// The k-th token, its bytes at `at` of the token buffer.
+    Tokens {
+        k: usize,
+        at: usize,
+    },
     /// A stored block's LEN/NLEN are out; `copied` raw bytes too.
     Stored(usize),
 }
@@ -288,8 +292,8 @@ impl BlockWriter {
                 self.phase = Phase::Idle;
                 break;
             }
-            if let Phase::Tokens(i) = self.phase {
-                self.phase = Phase::Tokens(self.put_tokens(lz, bits, out, written, i));
+            if let Phase::Tokens { k, at } = self.phase {
+                self.phase = self.put_tokens(lz, bits, out, written, k, at);
             }
             self.step(lz, bits);
         }
@@ -297,32 +301,27 @@ impl BlockWriter {
         true
     }
 
-    /// Puts tokens from the `from`-th on while `out` has room for a whole
-    /// accumulator, draining after each (the sink then holds under a
-    /// byte, so the next token fits); returns the first token not put.
-    /// The fast path of a block's body: no phase dispatch per token.
+    /// Puts tokens from the `k`-th (its bytes at `at`) on while `out` has
+    /// room for a whole accumulator, draining after each (the sink then
+    /// holds under a byte, so the next token fits); returns the phase at
+    /// the first token not put. The fast path of a block's body: no phase
+    /// dispatch per token.
     fn put_tokens(
         &self,
         lz: &Window<'_>,
         bits: &mut BitSink,
         out: &mut [u8],
         written: &mut usize,
-        from: usize,
-    ) -> usize {
-        let toks = lz.tokens().get(from * 3..).unwrap_or_default();
-        let mut i = from;
-        for t in toks.chunks_exact(3) {
-            if out.len().saturating_sub(*written) < 8 {
-                break;
-            }
-            let &[a, b, c] = t else {
-                dead_arm!("chunks of three", break)
-            };
-            self.put_token(lz, decode([a, b, c]), bits);
+        mut k: usize,
+        mut at: usize,
+    ) -> Phase {
+        while k < lz.ntok && out.len().saturating_sub(*written) >= 8 {
+            let (token, next) = lz.token_at(k, at);
+            self.put_token(lz, token, bits);
             let _ = bits.drain(out, written);
-            i += 1;
+            (k, at) = (k + 1, next);
         }
-        i
+        Phase::Tokens { k, at }
     }
 
     /// Puts one item (at most 48 bits) and advances the phase.
@@ -346,14 +345,15 @@ impl BlockWriter {
                 if next < self.hlit + self.hdist {
                     Phase::Lengths(next)
                 } else {
-                    Phase::Tokens(0)
+                    Phase::Tokens { k: 0, at: 0 }
                 }
             }
-            Phase::Tokens(i) if i < lz.ntok => {
-                self.put_token(lz, decode(lz.token(i)), bits);
-                Phase::Tokens(i + 1)
+            Phase::Tokens { k, at } if k < lz.ntok => {
+                let (token, next) = lz.token_at(k, at);
+                self.put_token(lz, token, bits);
+                Phase::Tokens { k: k + 1, at: next }
             }
-            Phase::Tokens(_) => {
+            Phase::Tokens { .. } => {
                 self.put_symbol(lz, END_OF_BLOCK, bits);
                 Phase::Idle
             }
@@ -372,7 +372,7 @@ impl BlockWriter {
             }
             Kind::Fixed => {
                 bits.put(0b010, 3);
-                Phase::Tokens(0)
+                Phase::Tokens { k: 0, at: 0 }
             }
             Kind::Dynamic => {
                 bits.put(0b100, 3);
