@@ -227,9 +227,11 @@ impl BlockWriter {
             freq.lit = FIXED_LIT_CODES;
             freq.dist = FIXED_DIST_CODES;
         } else {
-            let (lit, dist) = self.lens.split_at(self.hlit);
-            canonical_codes(lit, &mut freq.lit);
-            canonical_codes(dist.get(..30).unwrap_or_default(), &mut freq.dist);
+            canonical_codes(
+                self.lens.get(..self.hlit).unwrap_or_default(),
+                &mut freq.lit,
+            );
+            canonical_codes(self.dist_lens(), &mut freq.dist);
         }
         self.phase = Phase::Start;
     }
