@@ -50,18 +50,22 @@ impl BitSink {
     /// byte is left pending (partial bits stay).
     pub(crate) fn drain(&mut self, out: &mut [u8], written: &mut usize) -> bool {
         let whole = (self.nbits / 8) as usize;
+        // Fast path: all eight bytes go out; only `whole` (maybe none)
+        // count. No branch on `whole`: whether a token completed a byte
+        // is a coin toss the branch predictor loses.
+        if let Some(dst) = out.get_mut(*written..).and_then(|o| o.get_mut(..8)) {
+            dst.copy_from_slice(&self.acc.to_le_bytes());
+            let bits = (whole as u32) * 8;
+            *written += whole;
+            // `bits` ≤ 56: a plain shift.
+            self.acc = self.acc.checked_shr(bits).unwrap_or(0);
+            self.nbits -= bits;
+            return true;
+        }
         if whole == 0 {
             return true;
         }
         let room = out.len().saturating_sub(*written);
-        if room >= 8 {
-            // Fast path: all eight bytes go out; only `whole` count.
-            if let Some(dst) = out.get_mut(*written..*written + 8) {
-                dst.copy_from_slice(&self.acc.to_le_bytes());
-            }
-            self.consume(whole, written);
-            return true;
-        }
         let n = whole.min(room);
         let bytes = self.acc.to_le_bytes();
         for (dst, src) in out.iter_mut().skip(*written).zip(bytes.iter()).take(n) {

@@ -6,7 +6,7 @@
 
 use super::bits::BitSink;
 use super::huffman_build::{Scratch, build_lengths, canonical_codes};
-use super::lz77::{Token, decode, dist_symbol, len_symbol};
+use super::lz77::{Token, dist_symbol, len_symbol};
 use super::tables::{
     CODE_LENGTH_ORDER, DIST_BASE, DIST_EXTRA, FIXED_DIST_LEN, LENGTH_BASE, LENGTH_EXTRA,
     fixed_literal_len,
@@ -63,7 +63,11 @@ enum Phase {
     CodeLengthLengths(usize),
     /// The run-length coded code lengths, from position i.
     Lengths(usize),
-    Tokens(usize),
+    /// The k-th token, its bytes at `at` of the token buffer.
+    Tokens {
+        k: usize,
+        at: usize,
+    },
     /// A stored block's LEN/NLEN are out; `copied` raw bytes too.
     Stored(usize),
 }
@@ -76,15 +80,18 @@ enum Kind {
     Dynamic,
 }
 
+/// Literal/length plus distance code lengths: 286 + 30 (§3.2.7).
+const SEQ_LEN: usize = 316;
+
 /// The writer's state: the chosen block's code lengths and codes.
 #[derive(Debug, Clone)]
 pub(crate) struct BlockWriter {
     phase: Phase,
     kind: Kind,
-    /// 288 entries: the fixed code's canonical codes count symbols 286
-    /// and 287 (§3.2.6), which no block uses.
-    lit_len: [u8; 288],
-    dist_len: [u8; 30],
+    /// The code lengths as a dynamic header sends them (§3.2.7): HLIT
+    /// literal/length lengths, then the distance lengths from `hlit` on,
+    /// one sequence so the run-length coding reads it in one pass.
+    lens: [u8; SEQ_LEN],
     cl_len: [u8; 19],
     cl_code: [u16; 19],
     hlit: usize,
@@ -117,8 +124,7 @@ impl BlockWriter {
         Self {
             phase: Phase::Idle,
             kind: Kind::Fixed,
-            lit_len: [0; 288],
-            dist_len: [0; 30],
+            lens: [0; SEQ_LEN],
             cl_len: [0; 19],
             cl_code: [0; 19],
             hlit: 257,
@@ -128,32 +134,34 @@ impl BlockWriter {
         }
     }
 
-    /// The code length at position `i` of HLIT + HDIST lengths (§3.2.7:
-    /// one sequence, runs may cross from literal to distance lengths).
-    fn seq_len(&self, i: usize) -> u8 {
-        if i < self.hlit {
-            at8(&self.lit_len, i)
-        } else {
-            at8(&self.dist_len, i - self.hlit)
-        }
+    /// The distance code lengths (they follow the HLIT literal/length
+    /// lengths).
+    fn dist_lens(&self) -> &[u8] {
+        self.lens
+            .get(self.hlit..self.hlit + 30)
+            .unwrap_or(dead_arm!("hlit <= 286", &[]))
     }
 
     /// The run-length item at position `i`: (symbol, extra value, extra
     /// bits, next position). A pure function of `i`, so writing resumes.
     fn rle_item(&self, i: usize) -> (usize, u32, u32, usize) {
         let total = self.hlit + self.hdist;
-        let v = self.seq_len(i);
+        let seq = self.lens.get(i..total).unwrap_or_default();
+        let Some((&v, rest)) = seq.split_first() else {
+            dead_arm!("i < hlit + hdist", return (0, 0, 0, total))
+        };
         let max_run = if v == 0 { 138 } else { 6 };
-        let mut run = 1;
-        while run < max_run && i + run < total && self.seq_len(i + run) == v {
-            run += 1;
-        }
+        let run = 1 + rest
+            .iter()
+            .take(max_run - 1)
+            .take_while(|&&l| l == v)
+            .count();
         let r = run as u32;
         if v == 0 && run >= 11 {
             (18, r - 11, 7, i + run)
         } else if v == 0 && run >= 3 {
             (17, r - 3, 3, i + run)
-        } else if v != 0 && run >= 3 && i > 0 && self.seq_len(i - 1) == v {
+        } else if v != 0 && run >= 3 && i > 0 && at8(&self.lens, i - 1) == v {
             (16, r - 3, 2, i + run)
         } else {
             (usize::from(v), 0, 0, i + 1)
@@ -168,20 +176,25 @@ impl BlockWriter {
         if let Some(f) = freq.lit.get_mut(END_OF_BLOCK) {
             *f = 1;
         }
-        self.lit_len.fill(0);
-        if let Some(lens) = self.lit_len.get_mut(..286) {
-            build_lengths(&freq.lit, lens, 15, &mut self.scratch);
-        }
-        build_lengths(&freq.dist, &mut self.dist_len, 15, &mut self.scratch);
+        let (lit, dist) = self.lens.split_at_mut(286);
+        build_lengths(&freq.lit, lit, 15, &mut self.scratch);
         let last = |lens: &[u8]| lens.iter().rposition(|&l| l != 0).map_or(0, |p| p + 1);
-        self.hlit = last(&self.lit_len).max(257);
-        self.hdist = last(&self.dist_len).max(1);
+        self.hlit = last(lit).max(257);
+        // The distance lengths go right after the HLIT used ones.
+        dist.fill(0);
+        if let Some(d) = self.lens.get_mut(self.hlit..self.hlit + 30) {
+            build_lengths(&freq.dist, d, 15, &mut self.scratch);
+        }
+        self.hdist = last(self.dist_lens()).max(1);
         let header = self.plan_code_length_code();
         let extra: u64 = weighted(freq.lit.get(257..).unwrap_or(&[]), LENGTH_EXTRA.into_iter())
             + weighted(&freq.dist, DIST_EXTRA.into_iter());
         let dynamic = header
-            + weighted(&freq.lit, self.lit_len.into_iter())
-            + weighted(&freq.dist, self.dist_len.into_iter())
+            + weighted(
+                freq.lit.get(..self.hlit).unwrap_or_default(),
+                self.lens.into_iter(),
+            )
+            + weighted(&freq.dist, self.dist_lens().iter().copied())
             + extra;
         let fixed = 3
             + weighted(&freq.lit, (0..286).map(fixed_literal_len))
@@ -201,15 +214,24 @@ impl BlockWriter {
             canonical_codes(&self.cl_len, &mut self.cl_code);
         }
         if self.kind == Kind::Fixed {
-            for (s, l) in self.lit_len.iter_mut().enumerate() {
-                *l = fixed_literal_len(s as u16);
+            // The fixed code's lengths, its distance lengths after all
+            // 286 literal/length ones.
+            self.hlit = 286;
+            for (s, l) in self.lens.iter_mut().enumerate() {
+                *l = if s < 286 {
+                    fixed_literal_len(s as u16)
+                } else {
+                    FIXED_DIST_LEN
+                };
             }
-            self.dist_len.fill(FIXED_DIST_LEN);
             freq.lit = FIXED_LIT_CODES;
             freq.dist = FIXED_DIST_CODES;
         } else {
-            canonical_codes(&self.lit_len, &mut freq.lit);
-            canonical_codes(&self.dist_len, &mut freq.dist);
+            canonical_codes(
+                self.lens.get(..self.hlit).unwrap_or_default(),
+                &mut freq.lit,
+            );
+            canonical_codes(self.dist_lens(), &mut freq.dist);
         }
         self.phase = Phase::Start;
     }
@@ -272,10 +294,36 @@ impl BlockWriter {
                 self.phase = Phase::Idle;
                 break;
             }
+            if let Phase::Tokens { k, at } = self.phase {
+                self.phase = self.put_tokens(lz, bits, out, written, k, at);
+            }
             self.step(lz, bits);
         }
         lz.finish_block();
         true
+    }
+
+    /// Puts tokens from the `k`-th (its bytes at `at`) on while `out` has
+    /// room for a whole accumulator, draining after each (the sink then
+    /// holds under a byte, so the next token fits); returns the phase at
+    /// the first token not put. The fast path of a block's body: no phase
+    /// dispatch per token.
+    fn put_tokens(
+        &self,
+        lz: &Window<'_>,
+        bits: &mut BitSink,
+        out: &mut [u8],
+        written: &mut usize,
+        mut k: usize,
+        mut at: usize,
+    ) -> Phase {
+        while k < lz.ntok && out.len().saturating_sub(*written) >= 8 {
+            let (token, next) = lz.token_at(k, at);
+            self.put_token(lz, token, bits);
+            let _ = bits.drain(out, written);
+            (k, at) = (k + 1, next);
+        }
+        Phase::Tokens { k, at }
     }
 
     /// Puts one item (at most 48 bits) and advances the phase.
@@ -299,14 +347,15 @@ impl BlockWriter {
                 if next < self.hlit + self.hdist {
                     Phase::Lengths(next)
                 } else {
-                    Phase::Tokens(0)
+                    Phase::Tokens { k: 0, at: 0 }
                 }
             }
-            Phase::Tokens(i) if i < lz.ntok => {
-                self.put_token(lz, decode(lz.token(i)), bits);
-                Phase::Tokens(i + 1)
+            Phase::Tokens { k, at } if k < lz.ntok => {
+                let (token, next) = lz.token_at(k, at);
+                self.put_token(lz, token, bits);
+                Phase::Tokens { k: k + 1, at: next }
             }
-            Phase::Tokens(_) => {
+            Phase::Tokens { .. } => {
                 self.put_symbol(lz, END_OF_BLOCK, bits);
                 Phase::Idle
             }
@@ -325,7 +374,7 @@ impl BlockWriter {
             }
             Kind::Fixed => {
                 bits.put(0b010, 3);
-                Phase::Tokens(0)
+                Phase::Tokens { k: 0, at: 0 }
             }
             Kind::Dynamic => {
                 bits.put(0b100, 3);
@@ -338,7 +387,7 @@ impl BlockWriter {
     }
 
     fn put_symbol(&self, lz: &Window<'_>, sym: usize, bits: &mut BitSink) {
-        let len = u32::from(at8(&self.lit_len, sym));
+        let len = u32::from(at8(&self.lens, sym));
         bits.put(u32::from(at16(&lz.freq.lit, sym)), len);
     }
 
@@ -352,7 +401,7 @@ impl BlockWriter {
                 let extra = LENGTH_EXTRA.get(ls).copied().unwrap_or(0);
                 bits.put((len as u32).wrapping_sub(u32::from(base)), u32::from(extra));
                 let ds = dist_symbol(dist);
-                let dlen = u32::from(at8(&self.dist_len, ds));
+                let dlen = u32::from(at8(&self.lens, self.hlit + ds));
                 bits.put(u32::from(at16(&lz.freq.dist, ds)), dlen);
                 let base = DIST_BASE.get(ds).copied().unwrap_or(1);
                 let extra = DIST_EXTRA.get(ds).copied().unwrap_or(0);

@@ -9,9 +9,9 @@
 //! stored as the low 16 bits of the stream offset, so the table never
 //! needs rebasing when the window slides: a candidate is used only if its
 //! distance is within the window and within this context's history, and
-//! its bytes really match. Tokens are three bytes each and self-contained
-//! (a literal carries its byte), so a block can be written after the
-//! window has moved on.
+//! its bytes really match. Tokens are self-contained (a literal carries
+//! its byte, in one byte; a match takes three), so a block can be written
+//! after the window has moved on.
 
 use super::tables::{DIST_BASE, LENGTH_BASE};
 
@@ -22,8 +22,13 @@ pub(crate) const MAX_MATCH: usize = 258;
 /// Lookahead needed before a position is tokenized outside a flush: a full
 /// match plus the lazy step's next position and its hash bytes.
 pub(crate) const MIN_LOOKAHEAD: usize = MAX_MATCH + MIN_MATCH + 1;
-/// Bytes per token in the token buffer.
-pub(crate) const TOKEN_BYTES: usize = 3;
+/// Bytes of the token buffer for 2^`token_bits` tokens: one byte a
+/// literal, three a match (so at least 2^`token_bits` − 2 bytes of input
+/// fill it), and one flag bit a token (set: a match).
+pub(crate) const fn token_store_len(token_bits: u8) -> usize {
+    let n = 1usize << token_bits;
+    n + n / 8
+}
 
 /// Match length 3..=258 (as `len - 3`) to its length-symbol index 0..=28.
 const LEN_SYM: [u8; 256] = len_sym_table();
@@ -95,11 +100,11 @@ pub(crate) fn dist_symbol(dist: usize) -> usize {
         .map_or(dead_arm!("distances are 1..=32768", 0), |&s| usize::from(s))
 }
 
-/// A token as stored: a literal byte, or a match (`len` 3..=258, `dist`
-/// 1..=32768) with the top bit of the third byte set.
+/// A match (`len` 3..=258, `dist` 1..=32768) as stored: three bytes (its
+/// flag bit, not these bytes, tells it from a literal).
 pub(crate) fn encode_match(len: usize, dist: usize) -> [u8; 3] {
     let d = (dist - 1) as u16;
-    [(len - 3) as u8, d as u8, 0x80 | (d >> 8) as u8]
+    [(len - 3) as u8, d as u8, (d >> 8) as u8]
 }
 
 /// What a stored token means.
@@ -109,16 +114,12 @@ pub(crate) enum Token {
     Match { len: usize, dist: usize },
 }
 
-/// Decodes a stored token.
-pub(crate) fn decode(t: [u8; 3]) -> Token {
+/// Decodes a stored match.
+pub(crate) fn decode_match(t: [u8; 3]) -> Token {
     let [a, b, c] = t;
-    if c & 0x80 == 0 {
-        Token::Literal(a)
-    } else {
-        Token::Match {
-            len: usize::from(a) + 3,
-            dist: (usize::from(c & 0x7f) << 8 | usize::from(b)) + 1,
-        }
+    Token::Match {
+        len: usize::from(a) + 3,
+        dist: (usize::from(c & 0x7f) << 8 | usize::from(b)) + 1,
     }
 }
 
@@ -183,8 +184,10 @@ mod tests {
     #[test]
     fn tokens_round_trip() {
         for (len, dist) in [(3, 1), (258, 32768), (100, 257)] {
-            assert_eq!(decode(encode_match(len, dist)), Token::Match { len, dist });
+            assert_eq!(
+                decode_match(encode_match(len, dist)),
+                Token::Match { len, dist }
+            );
         }
-        assert_eq!(decode([7, 0, 0]), Token::Literal(7));
     }
 }

@@ -7,8 +7,8 @@
 //! message gives the same tokens however its input is split into calls.
 
 use super::lz77::{
-    MAX_MATCH, MIN_LOOKAHEAD, MIN_MATCH, TOKEN_BYTES, dist_symbol, encode_match, hash, len_symbol,
-    match_len, read_u32,
+    MAX_MATCH, MIN_LOOKAHEAD, MIN_MATCH, Token, decode_match, dist_symbol, encode_match, hash,
+    len_symbol, match_len, read_u32,
 };
 
 /// Symbol statistics of the block being tokenized; the block writer turns
@@ -38,7 +38,14 @@ pub(crate) struct Effort {
 pub(crate) struct Window<'a> {
     pub(crate) win: &'a mut [u8],
     head: &'a mut [u8],
+    /// The block's tokens: their bytes (one a literal, three a match)
+    /// from the front, `tok_cap` at most; one flag bit a token (set: a
+    /// match) in the `tok_cap / 8` bytes after.
     toks: &'a mut [u8],
+    /// Tokens a block holds at most, and bytes of token data.
+    tok_cap: usize,
+    /// Bytes of token data in use.
+    tok_len: usize,
     bucket_bits: u32,
     effort: Effort,
     max_dist: usize,
@@ -62,21 +69,30 @@ pub(crate) struct Window<'a> {
 }
 
 impl<'a> Window<'a> {
-    /// `hash_bits` ≥ log2(ways); `max_dist` is 2^window_bits.
+    /// `hash_bits` ≥ log2(ways); `max_dist` is 2^window_bits; `toks`
+    /// holds 2^`token_bits` tokens (`token_store_len`).
     pub(crate) fn new(
         win: &'a mut [u8],
         head: &'a mut [u8],
         toks: &'a mut [u8],
         hash_bits: u32,
+        token_bits: u8,
         effort: Effort,
         max_dist: usize,
     ) -> Self {
         let ways_bits = effort.ways.trailing_zeros();
         let min_slide = win.len().saturating_sub(max_dist) / 2;
+        let tok_cap = (1usize << token_bits).min(toks.len() * 8 / 9);
+        // The flags start clear; each block clears the ones it set.
+        if let Some(flags) = toks.get_mut(tok_cap..) {
+            flags.fill(0);
+        }
         Self {
             win,
             head,
             toks,
+            tok_cap,
+            tok_len: 0,
             bucket_bits: hash_bits.saturating_sub(ways_bits).max(1),
             effort,
             max_dist,
@@ -104,23 +120,40 @@ impl<'a> Window<'a> {
         self.pending = (0, 0);
     }
 
+    /// Whether the block is full: `tok_cap` tokens, or no room for a
+    /// match's three bytes.
     pub(crate) fn tokens_full(&self) -> bool {
-        (self.ntok + 1) * TOKEN_BYTES > self.toks.len()
+        self.ntok >= self.tok_cap || self.tok_len + 3 > self.tok_cap
     }
 
-    /// The token at `i` as stored.
-    pub(crate) fn token(&self, i: usize) -> [u8; 3] {
-        let at = i * TOKEN_BYTES;
-        match self.toks.get(at..at + TOKEN_BYTES) {
-            Some(&[a, b, c]) => [a, b, c],
-            _ => dead_arm!("i < ntok, within the token buffer", [0; 3]),
+    /// The `k`-th token, its bytes starting at `at`; and where the next
+    /// token's bytes start. Tokens are read in order (`k` < `ntok`).
+    pub(crate) fn token_at(&self, k: usize, at: usize) -> (Token, usize) {
+        let flag = self.toks.get(self.tok_cap + k / 8).copied().unwrap_or(0);
+        if flag >> (k % 8) & 1 == 0 {
+            let byte = self.toks.get(at).copied().unwrap_or(0);
+            return (Token::Literal(byte), at + 1);
+        }
+        match self.toks.get(at..at + 3) {
+            Some(&[a, b, c]) => (decode_match([a, b, c]), at + 3),
+            _ => dead_arm!(
+                "k < ntok: its bytes are stored",
+                (Token::Literal(0), at + 3)
+            ),
         }
     }
 
     /// Starts a new block at the current position.
     pub(crate) fn finish_block(&mut self) {
         self.block_start = self.cur;
+        if let Some(flags) = self
+            .toks
+            .get_mut(self.tok_cap..self.tok_cap + self.ntok.div_ceil(8))
+        {
+            flags.fill(0);
+        }
         self.ntok = 0;
+        self.tok_len = 0;
         self.freq.lit.fill(0);
         self.freq.dist.fill(0);
     }
@@ -261,20 +294,16 @@ impl<'a> Window<'a> {
         }
     }
 
-    fn push(&mut self, t: [u8; 3]) {
-        let at = self.ntok * TOKEN_BYTES;
-        if let Some(dst) = self.toks.get_mut(at..at + TOKEN_BYTES) {
-            dst.copy_from_slice(&t);
-            self.ntok += 1;
-        }
-    }
-
     fn literal(&mut self, i: usize) {
         let byte = self.win.get(i).copied().unwrap_or(0);
         if let Some(f) = self.freq.lit.get_mut(usize::from(byte)) {
             *f += 1;
         }
-        self.push([byte, 0, 0]);
+        if let Some(dst) = self.toks.get_mut(self.tok_len) {
+            *dst = byte;
+        }
+        self.tok_len += 1;
+        self.ntok += 1;
     }
 
     fn matched(&mut self, len: usize, dist: usize) {
@@ -288,7 +317,14 @@ impl<'a> Window<'a> {
         if let Some(f) = self.freq.dist.get_mut(dist_symbol(dist)) {
             *f += 1;
         }
-        self.push(encode_match(len, dist));
+        if let Some(dst) = self.toks.get_mut(self.tok_len..self.tok_len + 3) {
+            dst.copy_from_slice(&encode_match(len, dist));
+        }
+        if let Some(flag) = self.toks.get_mut(self.tok_cap + self.ntok / 8) {
+            *flag |= 1 << (self.ntok % 8);
+        }
+        self.tok_len += 3;
+        self.ntok += 1;
     }
 
     fn hashable(&self, i: usize) -> bool {
