@@ -64,12 +64,19 @@ fn main() -> ! {
             }
         }
         for scenario in &wsframe_qemu::deflate::SCENARIOS {
-            match scenario.run(a) {
+            match scenario.run(a, b) {
                 Ok(()) => passed += 1,
                 Err(failure) => {
                     sink(failure);
                     failed += 1;
                 }
+            }
+        }
+        match wsframe_qemu::deflate::bad_input(a, b) {
+            Ok(()) => passed += 1,
+            Err(failure) => {
+                sink(failure);
+                failed += 1;
             }
         }
     }
