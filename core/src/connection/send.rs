@@ -153,7 +153,7 @@ impl<const PONG: usize> Connection<PONG> {
         if let (Some(key), Some(payload)) = (mask, out.get_mut(reserve..reserve + n)) {
             apply_mask(payload, key, 0);
         }
-        out.copy_within(start..reserve + n, 0);
+        move_to_start(out, start, h + n);
         self.tx_message = (!end).then_some(OutMessage::deflate(kind, true));
         Ok(Sent {
             consumed: progress.consumed,
@@ -230,5 +230,28 @@ impl<const PONG: usize> Connection<PONG> {
             Some(m) if m == OutMessage::plain(kind) => Ok(OpCode::Continuation),
             Some(_) => Err(UsageError::MessageInProgress),
         }
+    }
+}
+
+/// Moves `out[from..from + len]` to the start of `out`: the frame written
+/// behind the header room it did not need (`from` ≤ 12 bytes). Chunks of
+/// `from` bytes, each copied from past itself, so no range overlaps and no
+/// index can fail: `copy_within` keeps a panic path at opt-level "z"
+/// (tests/qemu/panic-check.sh).
+pub(super) fn move_to_start(out: &mut [u8], from: usize, len: usize) {
+    if from == 0 {
+        return;
+    }
+    let mut at = 0;
+    while at < len {
+        // `dst` is out[at..at + from], `src` starts at at + from.
+        let Some((head, src)) = out.split_at_mut_checked(at + from) else {
+            return;
+        };
+        let dst = head.get_mut(at..).unwrap_or_default();
+        for (d, s) in dst.iter_mut().zip(src.iter().take(len - at)) {
+            *d = *s;
+        }
+        at += from;
     }
 }

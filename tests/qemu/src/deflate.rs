@@ -18,7 +18,7 @@ use wsframe::frame::{self, FrameHeader, OpCode};
 use wsframe::mask::apply_mask;
 use wsframe::{Config, Connection, DataKind, Error, MIN_RECV_BUFFER, ProtocolError, Role, State};
 
-use crate::link::{Link, RSV1};
+use crate::link::{Link, RSV1, keep_rest};
 
 /// Largest window of the QEMU scenarios, as bits (1 KiB).
 pub const MAX_BITS: u8 = 10;
@@ -330,7 +330,9 @@ impl Scenario {
         self.one_way(Role::Server, out, buf)
     }
 
-    /// Every message from a `from` connection to its peer.
+    /// Every message from a `from` connection to its peer. Not inlined:
+    /// its ~24 KiB of stack must not add to its callers' frames.
+    #[inline(never)]
     fn one_way(&self, from: Role, out: &mut [u8], buf: &mut [u8]) -> Result<(), &'static str> {
         let negotiated = DeflateParams {
             send_window_bits: self.window_bits,
@@ -343,17 +345,18 @@ impl Scenario {
             .with_context_takeover(self.takeover);
         let mut storage = [0u8; STORAGE];
         let mut ring = [0u8; RING];
-        let tx = Compression::new(&negotiated, self.level, &mut storage).map_err(|e| e.as_str())?;
-        let rx = Decompression::new(&negotiated, &mut ring).map_err(|e| e.as_str())?;
+        let mut tx =
+            Compression::new(&negotiated, self.level, &mut storage).map_err(|e| e.as_str())?;
+        let mut rx = Decompression::new(&negotiated, &mut ring).map_err(|e| e.as_str())?;
         let to = match from {
             Role::Client => Role::Server,
             Role::Server => Role::Client,
         };
         let mut link = Link {
             sender: Connection::new(from, Config::new()),
-            tx,
+            tx: &mut tx,
             receiver: Connection::new(to, Config::new()),
-            rx,
+            rx: &mut rx,
             buf,
             filled: 0,
             keys: 0x2545_f491,
@@ -461,7 +464,8 @@ pub fn bad_input(out: &mut [u8], buf: &mut [u8]) -> Result<(), &'static str> {
 
 /// 1009 from the inflated size: 4000 bytes of text compress to under
 /// 60 % (at most 2400 bytes on the wire, under the 3000-byte limit) and
-/// inflate past it.
+/// inflate past it. Not inlined (stack, as [`Scenario::one_way`]).
+#[inline(never)]
 fn inflated_limit(out: &mut [u8], buf: &mut [u8]) -> Result<(), &'static str> {
     let negotiated = DeflateParams {
         send_window_bits: 10,
@@ -475,11 +479,14 @@ fn inflated_limit(out: &mut [u8], buf: &mut [u8]) -> Result<(), &'static str> {
         max_message_size: 3000,
         ..Config::new()
     };
+    let mut tx =
+        Compression::new(&negotiated, Level::Default, &mut storage).map_err(|e| e.as_str())?;
+    let mut rx = Decompression::new(&negotiated, &mut ring).map_err(|e| e.as_str())?;
     let mut link = Link {
         sender: Connection::new(Role::Client, Config::new()),
-        tx: Compression::new(&negotiated, Level::Default, &mut storage).map_err(|e| e.as_str())?,
+        tx: &mut tx,
         receiver: Connection::new(Role::Server, limits),
-        rx: Decompression::new(&negotiated, &mut ring).map_err(|e| e.as_str())?,
+        rx: &mut rx,
         buf,
         filled: 0,
         keys: 7,
@@ -532,7 +539,9 @@ fn raw_frame(
 
 /// Feeds `wire` to a server connection (with `recv_deflate`, or `recv`
 /// if `plain`) through `buf`; returns the protocol error it failed with,
-/// after checking the Close it then queues carries the same code.
+/// after checking the Close it then queues carries the same code. Not
+/// inlined (stack, as [`Scenario::one_way`]).
+#[inline(never)]
 fn failure(
     mut wire: &[u8],
     buf: &mut [u8],
@@ -569,8 +578,7 @@ fn failure(
             Err(Error::Protocol(e)) => return check_close(&mut conn, e),
             Err(_) => return Err("a usage error instead of a protocol error"),
         };
-        buf.copy_within(consumed..filled, 0);
-        filled -= consumed;
+        filled = keep_rest(buf, filled, consumed);
         if needs_input && wire.is_empty() {
             return Err("bad input accepted");
         }

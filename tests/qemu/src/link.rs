@@ -19,12 +19,14 @@ pub const RSV1: u8 = 0b100;
 pub struct Link<'m, const PONG: usize> {
     /// The sending side.
     pub sender: Connection<PONG>,
-    /// Its compressing half.
-    pub tx: Compression<'m>,
+    /// Its compressing half (borrowed: moved in, its ~2 KiB would be on
+    /// the stack twice).
+    pub tx: &'m mut Compression<'m>,
     /// The receiving side.
     pub receiver: Connection<PONG>,
-    /// Its inflating half (the ring the payloads are lent from).
-    pub rx: Decompression<'m>,
+    /// Its inflating half (the ring the payloads are lent from; borrowed
+    /// for the same reason).
+    pub rx: &'m mut Decompression<'m>,
     /// The receiver's buffer of bytes from the wire: what `recv_deflate`
     /// did not consume stays at its start.
     pub buf: &'m mut [u8],
@@ -63,7 +65,7 @@ impl<const PONG: usize> Link<'_, PONG> {
             let key = next_key(&mut self.keys);
             let sent = self
                 .sender
-                .send_deflate(kind, input, end == message.len(), &mut self.tx, key, out)
+                .send_deflate(kind, input, end == message.len(), self.tx, key, out)
                 .map_err(error_text)?;
             at += sent.consumed;
             if sent.written > 0 {
@@ -158,7 +160,7 @@ impl<const PONG: usize> Link<'_, PONG> {
             let input = self.buf.get_mut(..self.filled).unwrap_or_default();
             let recv = self
                 .receiver
-                .recv_deflate(input, &mut self.rx)
+                .recv_deflate(input, self.rx)
                 .map_err(error_text)?;
             let (consumed, needs_input) = (recv.consumed, recv.needs_input());
             match recv.event {
@@ -181,8 +183,7 @@ impl<const PONG: usize> Link<'_, PONG> {
                 Some(_) => return Err("a control frame nobody sent"),
                 None => {}
             }
-            self.buf.copy_within(consumed..self.filled, 0);
-            self.filled -= consumed;
+            self.filled = keep_rest(self.buf, self.filled, consumed);
             if needs_input {
                 return Ok(ended);
             }
@@ -207,6 +208,23 @@ fn check_frame(frame: &[u8], first: bool, last: bool) -> Result<usize, &'static 
         return Err("frame length differs from what was written");
     }
     Ok(frame.len() - n)
+}
+
+/// Drops the `consumed` bytes at the start of `buf`'s `filled` ones,
+/// moving the rest to the start; returns how many remain. A checked byte
+/// loop: `copy_within` keeps a panic path at opt-level "z"
+/// (panic-check.sh).
+pub fn keep_rest(buf: &mut [u8], filled: usize, consumed: usize) -> usize {
+    let left = filled.saturating_sub(consumed);
+    if consumed > 0 {
+        for i in 0..left {
+            let byte = buf.get(i + consumed).copied().unwrap_or(0);
+            if let Some(slot) = buf.get_mut(i) {
+                *slot = byte;
+            }
+        }
+    }
+    left
 }
 
 /// A connection error as text for the scenario log.
