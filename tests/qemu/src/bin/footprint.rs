@@ -88,7 +88,10 @@ fn echo(
     let mut start = 0;
     let mut closed = false;
     // With `inflate`: the compressed "Hello" came out whole.
-    let mut hello = !cfg!(feature = "inflate");
+    #[cfg(feature = "inflate")]
+    let mut hello = false;
+    #[cfg(not(feature = "inflate"))]
+    let hello = true;
     while let Some(input) = rx.get_mut(start..end) {
         let recv = match deflate::recv(&mut conn, input, &mut memory.rx) {
             Ok(recv) => recv,
