@@ -6,17 +6,19 @@
 #   (a) frame codec + connection, no handshake
 #   (b) (a) + server handshake (Request::parse, the 101 or the refusal)
 #   (c) (b) + client handshake (ClientRequest::write, check_response)
-#   (d) (a) + permessage-deflate both ways at window 10: a compressed
-#       message inflated and compressed back, either level
-#   (e) (a) + inflate only (receives compressed, sends uncompressed)
+#   (d) (a) + permessage-deflate both ways at window 10, through the
+#       connection: recv_deflate (a compressed message among the frames)
+#       and send_deflate (its echo compressed, either level)
+#   (e) (a) + inflate only: recv_deflate, replies uncompressed (send_data)
 # Flash = .vector_table + .text + .rodata + .data; static RAM = .data +
 # .bss; stack = deepest stack use measured in QEMU by painting the stack
-# (src/lib.rs); the deflate memory of (d) and (e) is static (the Inflater,
-# its 1 KiB ring, the compressor's storage and struct), so it shows as
-# static RAM. Each configuration is built twice: with wsframe's default
-# features and as the "size" build (SIZE_FEATURES below). Also prints
-# size_of of the measured connection and of the default one, of the
-# Inflater and the Compressor, and the compressor's storage, on this target.
+# (src/lib.rs); the deflate memory of (d) and (e) is static (the
+# Decompression and its 1 KiB ring, the Compression and its storage), so
+# it shows as static RAM. Each configuration is built twice: with
+# wsframe's default features and as the "size" build (SIZE_FEATURES
+# below). Also prints size_of of the measured connection and of the
+# default one, of Decompression and Compression, and their memory() at
+# window 10, on this target.
 #   tests/qemu/footprint.sh            # OPT=z
 #   OPT=s tests/qemu/footprint.sh
 set -euo pipefail
@@ -54,7 +56,7 @@ print(total)'
 
 declare -A flash ram stack mem
 size_of="" size_of_default=""
-declare -A sizes # size_of_inflater, size_of_compressor, compressor_storage_*
+declare -A sizes # size_of_decompression, size_of_compression, *_memory*
 for build in "${builds[@]}"; do
   bname=${build%%:*} rest=${build#*:}
   bflags=${rest%%:*} bfeatures=${rest#*:}
@@ -77,7 +79,8 @@ for build in "${builds[@]}"; do
     stack[$key]=$(sed -n 's/^stack_peak_bytes=//p' <<<"$out")
     s=$(sed -n 's/^size_of_connection=//p' <<<"$out"); [ -n "$s" ] && size_of=$s
     s=$(sed -n 's/^size_of_default_connection=//p' <<<"$out"); [ -n "$s" ] && size_of_default=$s
-    for k in size_of_inflater size_of_compressor compressor_storage_fast compressor_storage_default; do
+    for k in size_of_decompression decompression_memory size_of_compression \
+      compression_memory_fast compression_memory_default; do
       s=$(sed -n "s/^$k=//p" <<<"$out"); [ -n "$s" ] && sizes[$k]=$s
     done
   done
@@ -112,10 +115,7 @@ printf 'size_of::<Connection>() = %s B (the default: 125-byte Pong slot)\n' "$si
 printf '(mem*() = memcpy/memset from compiler-builtins, which most firmwares link anyway)\n'
 ring=1024
 printf '\npermessage-deflate at window 10 (2^10 = %s B), the static RAM of (d)/(e):\n' "$ring"
-printf 'size_of::<Inflater>() = %s B; Inflater::memory(10) = %s B (struct + its %s B ring)\n' \
-  "${sizes[size_of_inflater]}" $((sizes[size_of_inflater] + ring)) "$ring"
-printf 'size_of::<Compressor>() = %s B; storage_len at window 10: %s B fast, %s B default\n' \
-  "${sizes[size_of_compressor]}" "${sizes[compressor_storage_fast]}" "${sizes[compressor_storage_default]}"
-printf 'Compressor::memory at window 10: %s B fast, %s B default\n' \
-  $((sizes[size_of_compressor] + sizes[compressor_storage_fast])) \
-  $((sizes[size_of_compressor] + sizes[compressor_storage_default]))
+printf 'size_of::<Decompression>() = %s B; Decompression::memory = %s B (struct + its %s B ring)\n' \
+  "${sizes[size_of_decompression]}" "${sizes[decompression_memory]}" "$ring"
+printf 'size_of::<Compression>() = %s B; Compression::memory: %s B fast, %s B default (struct + storage)\n' \
+  "${sizes[size_of_compression]}" "${sizes[compression_memory_fast]}" "${sizes[compression_memory_default]}"

@@ -589,3 +589,16 @@ fn memory_sizes() {
         );
     }
 }
+
+#[test]
+fn frame_moves_to_the_start_of_out_like_copy_within() {
+    for from in 0..=14 {
+        for len in 0..=40 {
+            let mut out: Vec<u8> = (0..60u8).collect();
+            let mut expected = out.clone();
+            expected.copy_within(from..from + len, 0);
+            super::send::move_to_start(&mut out, from, len);
+            assert_eq!(out, expected, "from {from}, len {len}");
+        }
+    }
+}

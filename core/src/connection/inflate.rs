@@ -19,7 +19,7 @@
 //!   report `frame_end` only together with `message_end`, which comes
 //!   after the trailer (§7.2.2) is inflated at a block boundary.
 
-use super::{Connection, InFrame, InMessage, NEEDS_INPUT};
+use super::{Connection, InFrame, Inflating, NEEDS_INPUT};
 use crate::deflate::{Decompression, InflateStatus};
 use crate::error::ProtocolError;
 use crate::event::{DataKind, Event, Recv};
@@ -38,9 +38,9 @@ impl<const PONG: usize> Connection<PONG> {
         mut frame: InFrame,
         z: &'a mut Decompression<'_>,
     ) -> Result<Recv<'a>, ProtocolError> {
-        let Some(mut message) = self.rx_message else {
+        let (Some(message), Some(mut inflating)) = (self.rx_message, self.rx_inflating) else {
             return dead_arm!(
-                "a frame is only in progress inside a message",
+                "a compressed frame is only in progress inside a compressed message",
                 Err(ProtocolError::UnexpectedContinuation)
             );
         };
@@ -59,7 +59,7 @@ impl<const PONG: usize> Connection<PONG> {
         if let Some(key) = frame.mask {
             apply_mask(chunk, key, phase);
         }
-        let max_out = self.inflate_allowance(&message);
+        let max_out = self.inflate_allowance(&inflating);
         let done = z
             .inflate(chunk, max_out)
             .map_err(|_| ProtocolError::CorruptCompressedData)?;
@@ -73,11 +73,11 @@ impl<const PONG: usize> Connection<PONG> {
             frame.phase = ((phase + taken) & 3) as u8;
         }
         frame.remaining = frame.remaining.saturating_sub(taken);
-        self.account_inflated(&mut message, output)?;
+        self.account_inflated(&mut inflating, message.kind, output)?;
         let frame_end = frame.remaining == 0;
-        message.finishing = frame_end && frame.fin;
+        inflating.finishing = frame_end && frame.fin;
         self.rx_frame = (!frame_end).then_some(frame);
-        self.rx_message = Some(message);
+        self.rx_inflating = Some(inflating);
         Ok(Recv {
             consumed: taken,
             event: (!output.is_empty()).then_some(Event::Data {
@@ -93,15 +93,21 @@ impl<const PONG: usize> Connection<PONG> {
     /// end the message at a block boundary, or fail it as truncated.
     pub(super) fn finish_inflated<'a>(
         &mut self,
-        mut message: InMessage,
+        mut inflating: Inflating,
         z: &'a mut Decompression<'_>,
     ) -> Result<Recv<'a>, ProtocolError> {
-        let max_out = self.inflate_allowance(&message);
+        let Some(message) = self.rx_message else {
+            return dead_arm!(
+                "a compressed message is finishing only while it is in progress",
+                Err(ProtocolError::UnexpectedContinuation)
+            );
+        };
+        let max_out = self.inflate_allowance(&inflating);
         let done = z
             .finish(max_out)
             .map_err(|_| ProtocolError::CorruptCompressedData)?;
         let (output, status) = (done.output, done.status);
-        self.account_inflated(&mut message, output)?;
+        self.account_inflated(&mut inflating, message.kind, output)?;
         let message_end = match status {
             InflateStatus::MessageEnd => true,
             InflateStatus::NeedsInput => return Err(ProtocolError::TruncatedCompressedMessage),
@@ -112,8 +118,9 @@ impl<const PONG: usize> Connection<PONG> {
                 self.utf8.finish().map_err(|_| ProtocolError::InvalidUtf8)?;
             }
             self.rx_message = None;
+            self.rx_inflating = None;
         } else {
-            self.rx_message = Some(message);
+            self.rx_inflating = Some(inflating);
         }
         Ok(Recv {
             consumed: 0,
@@ -128,11 +135,10 @@ impl<const PONG: usize> Connection<PONG> {
 
     /// How much one call may inflate: one byte more than the message
     /// limit still allows, so crossing it is seen in the piece that does.
-    fn inflate_allowance(&self, message: &InMessage) -> usize {
-        let so_far = message.inflated.unwrap_or(0);
+    fn inflate_allowance(&self, inflating: &Inflating) -> usize {
         self.config
             .max_message_size
-            .saturating_sub(so_far)
+            .saturating_sub(inflating.inflated)
             .saturating_add(1)
     }
 
@@ -140,17 +146,16 @@ impl<const PONG: usize> Connection<PONG> {
     /// text, before the piece is lent (rules 2, 3).
     fn account_inflated(
         &mut self,
-        message: &mut InMessage,
+        inflating: &mut Inflating,
+        kind: DataKind,
         output: &[u8],
     ) -> Result<(), ProtocolError> {
-        let total = message
+        inflating.inflated = inflating
             .inflated
-            .unwrap_or(0)
             .checked_add(output.len())
             .filter(|&n| n <= self.config.max_message_size)
             .ok_or(ProtocolError::MessageTooBig)?;
-        message.inflated = Some(total);
-        if message.kind == DataKind::Text && self.config.validate_utf8 {
+        if kind == DataKind::Text && self.config.validate_utf8 {
             self.utf8
                 .feed(output)
                 .map_err(|_| ProtocolError::InvalidUtf8)?;

@@ -5,7 +5,7 @@
 //! text is validated as it streams (rules 1, 3). The connection's life
 //! (Close, failure) changes only in `connection.rs`.
 
-use super::{Connection, InFrame, InMessage, NEEDS_INPUT, RSV1};
+use super::{Connection, InFrame, InMessage, Inflating, NEEDS_INPUT, RSV1};
 use crate::deflate::Decompression;
 use crate::error::ProtocolError;
 use crate::event::{DataKind, Event, Recv};
@@ -27,9 +27,9 @@ impl<const PONG: usize> Connection<PONG> {
         z: Option<&'a mut Decompression<'_>>,
     ) -> Result<Recv<'a>, ProtocolError> {
         if Z && self.rx_frame.is_none() {
-            if let Some(message) = self.rx_message.filter(|m| m.finishing) {
+            if let Some(inflating) = self.rx_inflating.filter(|m| m.finishing) {
                 return match z {
-                    Some(z) => self.finish_inflated(message, z),
+                    Some(z) => self.finish_inflated(inflating, z),
                     None => dead_arm!("`Z` comes with `z`", Ok(NEEDS_INPUT)),
                 };
             }
@@ -51,6 +51,14 @@ impl<const PONG: usize> Connection<PONG> {
                     );
                 }
                 let len = self.start_data_frame(&header)?;
+                // RSV1 passed `check_header` only on a new message's
+                // first frame (RFC 7692 §6.1).
+                if Z && header.rsv == RSV1 {
+                    self.rx_inflating = Some(Inflating {
+                        inflated: 0,
+                        finishing: false,
+                    });
+                }
                 let frame = InFrame {
                     remaining: len,
                     mask: header.mask,
@@ -64,9 +72,7 @@ impl<const PONG: usize> Connection<PONG> {
             return dead_arm!("`input` holds the header", Ok(NEEDS_INPUT));
         };
         let recv = match z {
-            Some(z) if Z && self.rx_message.is_some_and(|m| m.inflated.is_some()) => {
-                self.recv_inflated(rest, frame, z)?
-            }
+            Some(z) if Z && self.rx_inflating.is_some() => self.recv_inflated(rest, frame, z)?,
             _ => self.recv_payload(rest, frame)?,
         };
         Ok(Recv {
@@ -131,7 +137,6 @@ impl<const PONG: usize> Connection<PONG> {
         if len > limits.max_frame_size {
             return Err(ProtocolError::FrameTooBig);
         }
-        let compressed = header.rsv == RSV1;
         let mut message = match (header.opcode, self.rx_message) {
             (OpCode::Continuation, None) => return Err(ProtocolError::UnexpectedContinuation),
             (OpCode::Continuation, Some(m)) => m,
@@ -144,8 +149,6 @@ impl<const PONG: usize> Connection<PONG> {
                 },
                 len: 0,
                 fragments: 0,
-                inflated: compressed.then_some(0),
-                finishing: false,
             },
         };
         message.fragments = message.fragments.saturating_add(1);

@@ -4,7 +4,7 @@
 //! cannot be done changes nothing (rule 8); our Close moves the state
 //! through [`Connection::close_went_out`], the one place it is recorded.
 
-use super::{Connection, RSV1};
+use super::{Connection, OutMessage, RSV1};
 use crate::close::ClosePayload;
 use crate::close_code::CloseCode;
 use crate::deflate::{Compression, Flush, Status};
@@ -45,7 +45,7 @@ impl<const PONG: usize> Connection<PONG> {
     ) -> Result<usize, Error> {
         let opcode = self.next_data_opcode(kind)?;
         let n = encode_frame(self.role, opcode, fin, [payload, &[]], mask_key, out)?;
-        self.tx_message = (!fin).then_some(kind);
+        self.tx_message = (!fin).then_some(OutMessage::plain(kind));
         Ok(n)
     }
 
@@ -65,7 +65,7 @@ impl<const PONG: usize> Connection<PONG> {
         let opcode = self.next_data_opcode(kind)?;
         let header = header_for(self.role, opcode, fin, payload_len, mask_key);
         let n = frame::encode(&header, out)?;
-        self.tx_message = (!fin).then_some(kind);
+        self.tx_message = (!fin).then_some(OutMessage::plain(kind));
         Ok(n)
     }
 
@@ -100,12 +100,12 @@ impl<const PONG: usize> Connection<PONG> {
         out: &mut [u8],
     ) -> Result<Sent, Error> {
         self.check_can_send()?;
-        match (self.tx_compressed, self.tx_message) {
-            (Some(k), _) if k != kind => return Err(UsageError::MessageInProgress.into()),
-            (None, Some(_)) => return Err(UsageError::MessageInProgress.into()),
-            _ => {}
-        }
-        let framed = self.tx_message.is_some();
+        let framed = match self.tx_message {
+            None => false,
+            Some(m) if m == OutMessage::deflate(kind, false) => false,
+            Some(m) if m == OutMessage::deflate(kind, true) => true,
+            Some(_) => return Err(UsageError::MessageInProgress.into()),
+        };
         let mask = self.role.masks_outgoing().then_some(mask_key);
         // Room for the header of the longest payload `out` can take.
         let room = |payload_len: usize| {
@@ -132,8 +132,8 @@ impl<const PONG: usize> Connection<PONG> {
         let progress = z.compressor().compress(payload, body, flush);
         let end = progress.status == Status::MessageEnd;
         let n = progress.written;
-        self.tx_compressed = (!end).then_some(kind);
         if n == 0 && !end {
+            self.tx_message = Some(OutMessage::deflate(kind, framed));
             return Ok(Sent {
                 consumed: progress.consumed,
                 written: 0,
@@ -153,8 +153,8 @@ impl<const PONG: usize> Connection<PONG> {
         if let (Some(key), Some(payload)) = (mask, out.get_mut(reserve..reserve + n)) {
             apply_mask(payload, key, 0);
         }
-        out.copy_within(start..reserve + n, 0);
-        self.tx_message = (!end).then_some(kind);
+        move_to_start(out, start, h + n);
+        self.tx_message = (!end).then_some(OutMessage::deflate(kind, true));
         Ok(Sent {
             consumed: progress.consumed,
             written: h + n,
@@ -224,14 +224,34 @@ impl<const PONG: usize> Connection<PONG> {
     /// The opcode for the next data frame of `kind` (§5.4).
     fn next_data_opcode(&self, kind: DataKind) -> Result<OpCode, UsageError> {
         self.check_can_send()?;
-        if self.tx_compressed.is_some() {
-            return Err(UsageError::MessageInProgress);
-        }
         match self.tx_message {
             None if kind == DataKind::Text => Ok(OpCode::Text),
             None => Ok(OpCode::Binary),
-            Some(k) if k == kind => Ok(OpCode::Continuation),
+            Some(m) if m == OutMessage::plain(kind) => Ok(OpCode::Continuation),
             Some(_) => Err(UsageError::MessageInProgress),
         }
+    }
+}
+
+/// Moves `out[from..from + len]` to the start of `out`: the frame written
+/// behind the header room it did not need (`from` ≤ 12 bytes). Chunks of
+/// `from` bytes, each copied from past itself, so no range overlaps and no
+/// index can fail: `copy_within` keeps a panic path at opt-level "z"
+/// (tests/qemu/panic-check.sh).
+pub(super) fn move_to_start(out: &mut [u8], from: usize, len: usize) {
+    if from == 0 {
+        return;
+    }
+    let mut at = 0;
+    while at < len {
+        // `dst` is out[at..at + from], `src` starts at at + from.
+        let Some((head, src)) = out.split_at_mut_checked(at + from) else {
+            return;
+        };
+        let dst = head.get_mut(at..).unwrap_or_default();
+        for (d, s) in dst.iter_mut().zip(src.iter().take(len - at)) {
+            *d = *s;
+        }
+        at += from;
     }
 }

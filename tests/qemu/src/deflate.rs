@@ -1,17 +1,24 @@
-//! permessage-deflate on bare metal: compress → inflate round trips over
-//! caller memory on the stack (no allocator in any firmware), the QEMU
-//! scenarios at windows 9 and 10 (RFC 7692 §7.1.2), and the round trip the
-//! panic-free firmware drives with random parameters.
+//! permessage-deflate on bare metal, memory on the stack (no allocator in
+//! any firmware): the QEMU scenarios through the connection at windows 9
+//! and 10 (RFC 7692 §7.1.2; [`SCENARIOS`], driven by [`crate::link`]),
+//! its bad-input answers ([`bad_input`]), and the codec-level round trip
+//! ([`Codec`]) the panic-free firmware drives with random parameters.
 //!
-//! A message is compressed in pieces into a wire-sized buffer (one frame's
-//! worth per call); every compressed piece is inflated at once into a ring
-//! of 2^N bytes and compared byte for byte with the message, then the
-//! message is ended as §7.2.2 says (`finish_message`: the four trailer
-//! bytes the sender removed).
+//! The codec round trip compresses a message in pieces into a wire-sized
+//! buffer (one frame's worth per call); every compressed piece is inflated
+//! at once into a ring of 2^N bytes and compared byte for byte with the
+//! message, then the message is ended as §7.2.2 says (`finish_message`:
+//! the four trailer bytes the sender removed).
 
 use wsframe::deflate::{
-    Compressor, Flush, InflateStatus, Inflater, Level, MAX_WINDOW_BITS, Params, Status,
+    Compression, Compressor, Decompression, DeflateParams, Flush, InflateStatus, Inflater, Level,
+    MAX_WINDOW_BITS, Params, Status,
 };
+use wsframe::frame::{self, FrameHeader, OpCode};
+use wsframe::mask::apply_mask;
+use wsframe::{Config, Connection, DataKind, Error, MIN_RECV_BUFFER, ProtocolError, Role, State};
+
+use crate::link::{Link, RSV1, keep_rest};
 
 /// Largest window of the QEMU scenarios, as bits (1 KiB).
 pub const MAX_BITS: u8 = 10;
@@ -268,44 +275,92 @@ fn make(kind: Kind, seed: u32, buf: &mut [u8]) {
     }
 }
 
-/// A QEMU scenario: every message of [`MESSAGES`] through one
-/// compressor/inflater pair.
+/// A QEMU scenario: every message of [`MESSAGES`] from a client
+/// connection to a server connection through `send_deflate` and
+/// `recv_deflate`, then the same from the server to the client.
 pub struct Scenario {
     /// Its name in the log.
     pub name: &'static str,
     window_bits: u8,
     level: Level,
     takeover: bool,
+    /// The receiver's buffer is [`MIN_RECV_BUFFER`] bytes (else the wire
+    /// size): every message bigger than it streams through.
+    tiny: bool,
 }
 
 macro_rules! scenarios {
-    ($($name:literal $bits:literal $level:ident $takeover:literal),* $(,)?) => {
-        [$(Scenario { name: $name, window_bits: $bits, level: Level::$level, takeover: $takeover }),*]
+    ($($name:literal $bits:literal $level:ident $takeover:literal $tiny:literal),* $(,)?) => {
+        [$(Scenario {
+            name: $name,
+            window_bits: $bits,
+            level: Level::$level,
+            takeover: $takeover,
+            tiny: $tiny,
+        }),*]
     };
 }
 
-/// Windows 9 and 10 × both levels × context takeover on and off.
+/// Windows 9 and 10 × both levels × context takeover on and off, each
+/// both ways through a pair of connections; half of them receive
+/// through a [`MIN_RECV_BUFFER`]-byte buffer.
 pub const SCENARIOS: [Scenario; 8] = scenarios![
-    "deflate window 9, fast, context takeover" 9 Fast true,
-    "deflate window 9, fast, no context takeover" 9 Fast false,
-    "deflate window 9, default, context takeover" 9 Default true,
-    "deflate window 9, default, no context takeover" 9 Default false,
-    "deflate window 10, fast, context takeover" 10 Fast true,
-    "deflate window 10, fast, no context takeover" 10 Fast false,
-    "deflate window 10, default, context takeover" 10 Default true,
-    "deflate window 10, default, no context takeover" 10 Default false,
+    "deflate conn window 9, fast, context takeover, 131 B receive buffer" 9 Fast true true,
+    "deflate conn window 9, fast, no context takeover" 9 Fast false false,
+    "deflate conn window 9, default, context takeover" 9 Default true false,
+    "deflate conn window 9, default, no context takeover, 131 B receive buffer" 9 Default false true,
+    "deflate conn window 10, fast, context takeover" 10 Fast true false,
+    "deflate conn window 10, fast, no context takeover, 131 B receive buffer" 10 Fast false true,
+    "deflate conn window 10, default, context takeover, 131 B receive buffer" 10 Default true true,
+    "deflate conn window 10, default, no context takeover" 10 Default false false,
 ];
 
 impl Scenario {
-    /// Runs the scenario with `wire` (any size) as the frame buffer.
-    /// Everything else is on the stack.
-    pub fn run(&self, wire: &mut [u8]) -> Result<(), &'static str> {
+    /// Runs the scenario both ways: `out` (any size that holds a frame
+    /// header and a byte) is the sender's frame buffer, `buf` the
+    /// receiver's. Everything else is on the stack.
+    pub fn run(&self, out: &mut [u8], buf: &mut [u8]) -> Result<(), &'static str> {
+        let buf_len = if self.tiny {
+            MIN_RECV_BUFFER
+        } else {
+            buf.len()
+        };
+        let buf = buf.get_mut(..buf_len).ok_or("receive buffer too small")?;
+        self.one_way(Role::Client, out, buf)?;
+        self.one_way(Role::Server, out, buf)
+    }
+
+    /// Every message from a `from` connection to its peer. Not inlined:
+    /// its ~24 KiB of stack must not add to its callers' frames.
+    #[inline(never)]
+    fn one_way(&self, from: Role, out: &mut [u8], buf: &mut [u8]) -> Result<(), &'static str> {
+        let negotiated = DeflateParams {
+            send_window_bits: self.window_bits,
+            send_no_context_takeover: !self.takeover,
+            receive_window_bits: self.window_bits,
+            receive_no_context_takeover: !self.takeover,
+        };
         let params = Params::new(self.window_bits, self.level)
             .ok_or("window bits outside 8..=15")?
             .with_context_takeover(self.takeover);
         let mut storage = [0u8; STORAGE];
         let mut ring = [0u8; RING];
-        let mut codec = Codec::new(params, self.takeover, &mut storage, &mut ring)?;
+        let mut tx =
+            Compression::new(&negotiated, self.level, &mut storage).map_err(|e| e.as_str())?;
+        let mut rx = Decompression::new(&negotiated, &mut ring).map_err(|e| e.as_str())?;
+        let to = match from {
+            Role::Client => Role::Server,
+            Role::Server => Role::Client,
+        };
+        let mut link = Link {
+            sender: Connection::new(from, Config::new()),
+            tx: &mut tx,
+            receiver: Connection::new(to, Config::new()),
+            rx: &mut rx,
+            buf,
+            filled: 0,
+            keys: 0x2545_f491,
+        };
         let mut message = [0u8; LONGEST];
         let mut previous = 0;
         for (i, &(kind, len, piece)) in MESSAGES.iter().enumerate() {
@@ -313,9 +368,17 @@ impl Scenario {
             // The last two messages are the same text.
             let seed = if i + 1 == MESSAGES.len() { i - 1 } else { i };
             make(kind, 0x9e37_79b9 ^ seed as u32, message);
-            // Alternate small and unlimited lending from the ring.
-            codec.max_out = if i % 2 == 0 { 97 } else { usize::MAX };
-            let sent = codec.round_trip(message, piece, wire)?;
+            let data = if kind == Kind::Text {
+                DataKind::Text
+            } else {
+                DataKind::Binary
+            };
+            if i == 2 {
+                // §6: a message may always go uncompressed (RSV1 clear).
+                link.send_plain(data, message, out)?;
+                continue;
+            }
+            let sent = link.send(data, message, piece, out)?.payload;
             check_size(kind, len, sent, &params)?;
             if i + 1 == MESSAGES.len() {
                 // With takeover the repeat is a few back-references into
@@ -330,6 +393,9 @@ impl Scenario {
                 }
             }
             previous = sent;
+        }
+        if link.filled != 0 || link.receiver.state() != State::Open {
+            return Err("receiver not idle and open after the messages");
         }
         Ok(())
     }
@@ -346,4 +412,189 @@ fn check_size(kind: Kind, len: usize, sent: usize, params: &Params) -> Result<()
         return Err("compressible message did not shrink to 60 %");
     }
     Ok(())
+}
+
+/// Bad input to a server's `recv_deflate` (and `recv`), each with its
+/// RFC answer: RSV1 on a continuation or control frame, or on any frame
+/// without the extension → 1002 (RFC 7692 §6.1, RFC 6455 §5.2); a corrupt
+/// or truncated compressed message → 1007 (§7.2.2); a message whose
+/// inflated size passes `Config::max_message_size` while its compressed
+/// frames do not → 1009. `out` holds the frames, `buf` is the receive
+/// buffer; the ring is on the stack.
+pub fn bad_input(out: &mut [u8], buf: &mut [u8]) -> Result<(), &'static str> {
+    // RFC 7692 §7.2.3.1's "Hello", split in two.
+    let hello = wire_hello();
+    let (head, tail) = hello.split_at(3);
+    let cases: [(&[Piece], u16); 5] = [
+        (
+            &[
+                (false, RSV1, OpCode::Text, head),
+                (true, RSV1, OpCode::Continuation, tail),
+            ],
+            1002,
+        ),
+        (
+            &[
+                (false, RSV1, OpCode::Text, head),
+                (true, RSV1, OpCode::Ping, b""),
+            ],
+            1002,
+        ),
+        // BFINAL set, BTYPE 11: a reserved block type.
+        (&[(true, RSV1, OpCode::Binary, &[0xff, 0x00])], 1007),
+        // Ends inside a fixed-Huffman block.
+        (&[(true, RSV1, OpCode::Text, &[0xf2, 0x48])], 1007),
+        // Without the extension, RSV1 is reserved.
+        (&[(true, RSV1, OpCode::Text, &hello)], 1002),
+    ];
+    for (i, (frames, code)) in cases.iter().enumerate() {
+        let mut n = 0;
+        for &(fin, rsv, opcode, payload) in frames.iter() {
+            let rest = out.get_mut(n..).ok_or("frames longer than out")?;
+            n += raw_frame(rest, fin, rsv, opcode, payload)?;
+        }
+        let wire = out.get(..n).ok_or("frames longer than out")?;
+        let got = failure(wire, buf, i + 1 == cases.len(), Config::new())?;
+        if got.close_code().get() != *code {
+            return Err("bad input answered with another close code");
+        }
+    }
+    inflated_limit(out, buf)
+}
+
+/// 1009 from the inflated size: 4000 bytes of text compress to under
+/// 60 % (at most 2400 bytes on the wire, under the 3000-byte limit) and
+/// inflate past it. Not inlined (stack, as [`Scenario::one_way`]).
+#[inline(never)]
+fn inflated_limit(out: &mut [u8], buf: &mut [u8]) -> Result<(), &'static str> {
+    let negotiated = DeflateParams {
+        send_window_bits: 10,
+        send_no_context_takeover: false,
+        receive_window_bits: 10,
+        receive_no_context_takeover: false,
+    };
+    let mut storage = [0u8; STORAGE];
+    let mut ring = [0u8; RING];
+    let limits = Config {
+        max_message_size: 3000,
+        ..Config::new()
+    };
+    let mut tx =
+        Compression::new(&negotiated, Level::Default, &mut storage).map_err(|e| e.as_str())?;
+    let mut rx = Decompression::new(&negotiated, &mut ring).map_err(|e| e.as_str())?;
+    let mut link = Link {
+        sender: Connection::new(Role::Client, Config::new()),
+        tx: &mut tx,
+        receiver: Connection::new(Role::Server, limits),
+        rx: &mut rx,
+        buf,
+        filled: 0,
+        keys: 7,
+    };
+    let mut message = [0u8; LONGEST];
+    make(Kind::Text, 1, &mut message);
+    if link.send(DataKind::Text, &message, 1000, out).is_ok() {
+        return Err("a message inflating past the limit was received");
+    }
+    match link.receiver.error() {
+        Some(e @ ProtocolError::MessageTooBig) if e.close_code().get() == 1009 => Ok(()),
+        _ => Err("inflated-size limit not answered with 1009"),
+    }
+}
+
+/// One frame as a client sends it: fin, rsv, opcode, payload.
+type Piece<'p> = (bool, u8, OpCode, &'p [u8]);
+
+/// RFC 7692 §7.2.3.1: "Hello" compressed, without its trailer.
+fn wire_hello() -> [u8; 7] {
+    [0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00]
+}
+
+/// Encodes a masked frame (a client's) into `out`; returns its length.
+fn raw_frame(
+    out: &mut [u8],
+    fin: bool,
+    rsv: u8,
+    opcode: OpCode,
+    payload: &[u8],
+) -> Result<usize, &'static str> {
+    let key = [0x37, 0xfa, 0x21, 0x3d];
+    let header = FrameHeader {
+        fin,
+        rsv,
+        opcode,
+        mask: Some(key),
+        payload_len: payload.len() as u64,
+    };
+    let n = frame::encode(&header, out).map_err(|e| e.as_str())?;
+    let body = out
+        .get_mut(n..n + payload.len())
+        .ok_or("frame longer than out")?;
+    for (dst, src) in body.iter_mut().zip(payload) {
+        *dst = *src;
+    }
+    apply_mask(body, key, 0);
+    Ok(n + payload.len())
+}
+
+/// Feeds `wire` to a server connection (with `recv_deflate`, or `recv`
+/// if `plain`) through `buf`; returns the protocol error it failed with,
+/// after checking the Close it then queues carries the same code. Not
+/// inlined (stack, as [`Scenario::one_way`]).
+#[inline(never)]
+fn failure(
+    mut wire: &[u8],
+    buf: &mut [u8],
+    plain: bool,
+    config: Config,
+) -> Result<ProtocolError, &'static str> {
+    let negotiated = DeflateParams {
+        send_window_bits: 9,
+        send_no_context_takeover: true,
+        receive_window_bits: 9,
+        receive_no_context_takeover: true,
+    };
+    let mut ring = [0u8; RING];
+    let mut z = Decompression::new(&negotiated, &mut ring).map_err(|e| e.as_str())?;
+    let mut conn = Connection::new(Role::Server, config);
+    let mut filled = 0;
+    for _ in 0..10_000 {
+        let space = buf.get_mut(filled..).unwrap_or_default();
+        let n = space.len().min(wire.len());
+        let (now, later) = wire.split_at(n);
+        for (dst, src) in space.iter_mut().zip(now) {
+            *dst = *src;
+        }
+        filled += n;
+        wire = later;
+        let input = buf.get_mut(..filled).unwrap_or_default();
+        let recv = if plain {
+            conn.recv(input)
+        } else {
+            conn.recv_deflate(input, &mut z)
+        };
+        let (consumed, needs_input) = match recv {
+            Ok(r) => (r.consumed, r.needs_input()),
+            Err(Error::Protocol(e)) => return check_close(&mut conn, e),
+            Err(_) => return Err("a usage error instead of a protocol error"),
+        };
+        filled = keep_rest(buf, filled, consumed);
+        if needs_input && wire.is_empty() {
+            return Err("bad input accepted");
+        }
+    }
+    Err("recv made no progress")
+}
+
+/// The failed connection's pending Close carries `e`'s code.
+fn check_close(conn: &mut Connection, e: ProtocolError) -> Result<ProtocolError, &'static str> {
+    let mut close = [0u8; wsframe::MAX_PENDING_FRAME];
+    let n = conn
+        .write_pending([0; 4], &mut close)
+        .map_err(|e| e.as_str())?;
+    let code = close.get(2..4).filter(|_| n >= 4);
+    if code != Some(&e.close_code().get().to_be_bytes()[..]) {
+        return Err("the failure's Close carries another code");
+    }
+    Ok(e)
 }

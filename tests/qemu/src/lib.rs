@@ -1,6 +1,7 @@
 //! Shared pieces of the bare-metal firmwares: semihosting exit and output,
-//! the static wire buffers, stack painting, the panic handler, and the
-//! permessage-deflate round trips ([`deflate`]).
+//! the static wire buffers, stack painting, the panic handler, the
+//! permessage-deflate scenarios ([`deflate`]) and their connection pair
+//! ([`link`]).
 //!
 //! Without the `log` feature the panic handler calls a function that does
 //! not exist, so a firmware links only if no panic path survived
@@ -13,6 +14,7 @@ use core::ptr::{addr_of, read_volatile, write_volatile};
 use cortex_m_semihosting::debug;
 
 pub mod deflate;
+pub mod link;
 
 #[cfg(feature = "log")]
 use defmt_semihosting as _;

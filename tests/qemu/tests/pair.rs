@@ -1,8 +1,10 @@
 //! The loopback scenarios (`wsframe::testing::scenarios`) on a Cortex-M3
 //! under QEMU: a client and a server connection in one firmware, talking
 //! through two static buffers; then the permessage-deflate scenarios
-//! (`wsframe_qemu::deflate`: compression both ways at windows 9 and 10,
-//! all memory on the stack, no allocator). Each runs with every wire size.
+//! (`wsframe_qemu::deflate`: a client and a server connection compressing
+//! with `send_deflate` and inflating with `recv_deflate`, both ways, at
+//! windows 9 and 10, all memory on the stack, no allocator) and their bad
+//! input. Each runs with every wire size.
 //! Logs over defmt; QEMU's exit status is the verdict, and the deepest
 //! stack use must stay below the RAM left after the statics.
 #![no_std]
@@ -43,9 +45,16 @@ fn main() -> ! {
                 &mut failed,
                 scenario.name,
                 size,
-                scenario.run(a),
+                scenario.run(a, b),
             );
         }
+        tally(
+            &mut passed,
+            &mut failed,
+            "deflate conn bad input: 1002, 1007, 1009",
+            size,
+            deflate::bad_input(a, b),
+        );
     }
     let (peak, room) = (stack_peak(), stack_room());
     defmt::info!(

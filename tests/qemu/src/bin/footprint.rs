@@ -6,19 +6,20 @@
 //! (c) with `client-handshake` too: `ClientRequest::write` and
 //!     `check_response`;
 //! (d) (a) with `inflate` and `compress`: permessage-deflate both ways at
-//!     window 10, a compressed message inflated (RFC 7692 §7.2.3.1's
-//!     "Hello") and compressed back, either level;
-//! (e) (a) with `inflate` only: a receiver that accepts compressed
-//!     messages and sends uncompressed ones (legal, RFC 7692 §6).
+//!     window 10 through the connection: it receives with `recv_deflate`
+//!     (a compressed message, RFC 7692 §7.2.3.1's "Hello", among the
+//!     frames) and echoes data with `send_deflate`, either level;
+//! (e) (a) with `inflate` only: `recv_deflate`, and the echo uncompressed
+//!     with `send_data` (legal, RFC 7692 §6).
 //! Inputs go through `black_box`, so nothing is folded away; the role and
 //! the configuration too, so both roles' paths are in. The connection has
 //! a [`PONG`]-byte Pong slot (the ≤ 64-byte state the size aim is about);
 //! it still answers the 5-byte Ping of the input automatically.
 //!
-//! The deflate memory (the `Inflater` and its 2^10-byte ring, the
-//! compressor's storage and the `Compressor` itself) is static, taken
-//! before the stack is painted: it shows as static RAM, and the stack
-//! column is the code's own depth.
+//! The deflate memory (`Decompression` and its 2^10-byte ring,
+//! `Compression` and its storage) is static, taken before the stack is
+//! painted: it shows as static RAM, and the stack column is the code's
+//! own depth.
 #![no_std]
 #![no_main]
 
@@ -38,7 +39,7 @@ fn main() -> ! {
     paint_stack();
     let mut rx = [0u8; 512];
     let mut tx = [0u8; 512];
-    let ok = workload(&mut rx, &mut tx) & deflate::echo(memory, &mut tx);
+    let ok = workload(&mut rx, &mut tx, memory);
     report(b"stack_peak_bytes=", stack_peak());
     deflate::report_sizes();
     report(
@@ -53,7 +54,7 @@ fn main() -> ! {
 }
 
 #[inline(never)]
-fn workload(rx: &mut [u8; 512], tx: &mut [u8; 512]) -> bool {
+fn workload(rx: &mut [u8; 512], tx: &mut [u8; 512], memory: deflate::Memory) -> bool {
     let (request, response, nonce, frames) =
         black_box((wire::REQUEST, wire::RESPONSE, wire::NONCE, wire::FRAMES));
     let (rx, tx) = black_box((rx, tx));
@@ -66,21 +67,33 @@ fn workload(rx: &mut [u8; 512], tx: &mut [u8; 512]) -> bool {
     let server_ok = server_handshake(request, tx);
     #[cfg(not(feature = "server-handshake"))]
     let server_ok = true;
-    client_ok & server_ok & echo(frames, rx, tx)
+    client_ok & server_ok & echo(frames, rx, tx, memory)
 }
 
 /// Frames only: echo data, answer Ping and Close, then every send call.
-fn echo(frames: &[u8], rx: &mut [u8; 512], tx: &mut [u8; 512]) -> bool {
-    for (dst, src) in rx.iter_mut().zip(frames) {
-        *dst = *src;
-    }
+/// With `inflate` the connection negotiated permessage-deflate: it
+/// receives with `recv_deflate` (the input gains a compressed "Hello"
+/// before the Close) and echoes with `send_deflate` (`compress`) or
+/// uncompressed (`send_data`).
+fn echo(
+    frames: &[u8],
+    rx: &mut [u8; 512],
+    tx: &mut [u8; 512],
+    mut memory: deflate::Memory,
+) -> bool {
+    let end = deflate::input(frames, rx);
     let mut conn =
         Connection::<PONG>::with_pong_slot(black_box(Role::Server), black_box(Config::new()));
     let key = black_box([1, 2, 3, 4]);
-    let (mut start, end) = (0, frames.len().min(rx.len()));
+    let mut start = 0;
     let mut closed = false;
+    // With `inflate`: the compressed "Hello" came out whole.
+    #[cfg(feature = "inflate")]
+    let mut hello = false;
+    #[cfg(not(feature = "inflate"))]
+    let hello = true;
     while let Some(input) = rx.get_mut(start..end) {
-        let recv = match conn.recv(input) {
+        let recv = match deflate::recv(&mut conn, input, &mut memory.rx) {
             Ok(recv) => recv,
             Err(e) => {
                 sink(e);
@@ -98,8 +111,19 @@ fn echo(frames: &[u8], rx: &mut [u8; 512], tx: &mut [u8; 512]) -> bool {
                 message_end,
                 ..
             }) => {
-                let n = conn.send_data(kind, message_end, payload, key, tx);
-                sink((n, &tx));
+                #[cfg(feature = "inflate")]
+                {
+                    hello |= payload == b"Hello" && message_end;
+                }
+                deflate::reply(
+                    &mut conn,
+                    kind,
+                    payload,
+                    message_end,
+                    key,
+                    tx,
+                    &mut memory.tx,
+                );
             }
             Some(Event::Close { .. }) => closed = true,
             _ => {}
@@ -116,7 +140,7 @@ fn echo(frames: &[u8], rx: &mut [u8; 512], tx: &mut [u8; 512]) -> bool {
     let n = conn.send_close(black_box(CloseCode::NORMAL), black_box("bye"), key, tx);
     sink((n, &tx));
     sink(conn.state());
-    closed
+    closed & hello
 }
 
 /// Server side of the opening handshake: parse, then 101 or refusal.
@@ -157,13 +181,51 @@ fn client_handshake(nonce: [u8; 16], response: &[u8], tx: &mut [u8; 512]) -> boo
 }
 
 /// permessage-deflate at window 10 over static memory; without the
-/// `inflate` feature, nothing.
+/// `inflate` feature, plain `recv` and `send_data`.
 #[cfg(not(feature = "inflate"))]
 mod deflate {
-    pub fn memory() {}
-    pub fn echo((): (), _: &mut [u8; 512]) -> bool {
-        true
+    use wsframe::{Connection, DataKind, Error, Recv};
+    use wsframe_qemu::sink;
+
+    /// No deflate memory.
+    pub struct Memory {
+        pub rx: (),
+        pub tx: (),
     }
+
+    pub fn memory() -> Memory {
+        Memory { rx: (), tx: () }
+    }
+
+    /// The client's frames into `rx`; returns their length.
+    pub fn input(frames: &[u8], rx: &mut [u8; 512]) -> usize {
+        for (dst, src) in rx.iter_mut().zip(frames) {
+            *dst = *src;
+        }
+        frames.len().min(rx.len())
+    }
+
+    pub fn recv<'a, const P: usize>(
+        conn: &mut Connection<P>,
+        input: &'a mut [u8],
+        (): &'a mut (),
+    ) -> Result<Recv<'a>, Error> {
+        conn.recv(input)
+    }
+
+    pub fn reply<const P: usize>(
+        conn: &mut Connection<P>,
+        kind: DataKind,
+        payload: &[u8],
+        message_end: bool,
+        key: [u8; 4],
+        tx: &mut [u8; 512],
+        (): &mut (),
+    ) {
+        let n = conn.send_data(kind, message_end, payload, key, tx);
+        sink((n, &tx));
+    }
+
     pub fn report_sizes() {}
 }
 
@@ -172,143 +234,175 @@ mod deflate {
     use core::hint::black_box;
 
     #[cfg(feature = "compress")]
-    use wsframe::deflate::{Compressor, Flush, Level, Params, Status};
-    use wsframe::deflate::{InflateStatus, Inflater};
+    use wsframe::deflate::{Compression, Level};
+    use wsframe::deflate::{Decompression, DeflateParams};
+    use wsframe::{Connection, DataKind, Error, Recv, UsageError};
     use wsframe_qemu::{report, sink, wire};
 
     /// Window bits of both directions (1 KiB).
     const BITS: u8 = 10;
-    const RING: usize = Inflater::window_len(BITS);
-    /// Storage for the larger of the two levels' hash tables.
-    #[cfg(feature = "compress")]
-    const STORAGE: usize = match Params::new(BITS, Level::Default) {
-        Some(p) => p.storage_len(),
-        None => 0,
-    };
-
-    /// The caller's memory for both directions.
-    pub struct Memory {
-        inflater: &'static mut Option<Inflater>,
-        ring: &'static mut [u8; RING],
-        #[cfg(feature = "compress")]
-        compressor: &'static mut Option<Compressor<'static>>,
-    }
-
-    /// Takes the static memory (once) and sets it up; the level and the
-    /// context takeover are run-time choices, so both levels are linked.
-    pub fn memory() -> Option<Memory> {
-        let inflater = cortex_m::singleton!(: Option<Inflater> = Inflater::new(black_box(BITS)))?;
-        let ring = cortex_m::singleton!(: [u8; RING] = [0; RING])?;
-        #[cfg(feature = "compress")]
-        let compressor = {
-            let storage = cortex_m::singleton!(: [u8; STORAGE] = [0; STORAGE])?;
-            let level = if black_box(true) {
-                Level::Default
-            } else {
-                Level::Fast
-            };
-            let params =
-                Params::new(black_box(BITS), level)?.with_context_takeover(black_box(false));
-            cortex_m::singleton!(: Option<Compressor<'static>> =
-                Compressor::new(params, storage).ok())?
-        };
-        Some(Memory {
-            inflater,
-            ring,
-            #[cfg(feature = "compress")]
-            compressor,
+    /// What the negotiation agreed (RFC 7692 §7.1), as the optimiser
+    /// cannot see it.
+    fn params() -> DeflateParams {
+        black_box(DeflateParams {
+            send_window_bits: BITS,
+            send_no_context_takeover: false,
+            receive_window_bits: BITS,
+            receive_no_context_takeover: true,
         })
     }
+    const RING: usize = 1 << BITS;
+    /// Storage for the larger of the two levels' hash tables.
+    #[cfg(feature = "compress")]
+    const STORAGE: usize = Compression::storage_len(
+        &DeflateParams {
+            send_window_bits: BITS,
+            send_no_context_takeover: false,
+            receive_window_bits: BITS,
+            receive_no_context_takeover: false,
+        },
+        Level::Default,
+    );
 
-    /// Inflates the compressed "Hello" and, with `compress`, compresses
-    /// it back into `tx`.
-    pub fn echo(memory: Option<Memory>, tx: &mut [u8; 512]) -> bool {
-        let Some(Memory {
-            inflater: Some(inflater),
-            ring,
-            #[cfg(feature = "compress")]
-                compressor: Some(compressor),
-        }) = memory
-        else {
-            return false;
-        };
-        let mut text = [0u8; 64];
-        let Some(n) = inflate(inflater, ring, black_box(wire::DEFLATED), &mut text) else {
-            return false;
-        };
-        // No context takeover from the peer: reset between messages.
-        if black_box(false) {
-            inflater.reset();
+    /// The caller's memory for both directions (`None`: not set up).
+    pub struct Memory {
+        /// The receiving half.
+        pub rx: Option<&'static mut Decompression<'static>>,
+        /// With `compress`, the sending half.
+        pub tx: Tx,
+    }
+
+    #[cfg(feature = "compress")]
+    pub type Tx = Option<&'static mut Compression<'static>>;
+    #[cfg(not(feature = "compress"))]
+    pub type Tx = ();
+
+    /// Takes the static memory (once) and sets it up.
+    pub fn memory() -> Memory {
+        Memory {
+            rx: receiving(),
+            tx: sending(),
         }
-        let text = text.get(..n).unwrap_or_default();
-        #[cfg(feature = "compress")]
-        {
-            let mut at = 0;
-            loop {
-                let p = compressor.compress(text.get(at..).unwrap_or_default(), tx, Flush::Message);
-                at += p.consumed;
-                sink((p.written, &tx));
-                if p.status == Status::MessageEnd {
-                    break;
+    }
+
+    fn receiving() -> Option<&'static mut Decompression<'static>> {
+        let ring = cortex_m::singleton!(: [u8; RING] = [0; RING])?;
+        let rx = Decompression::new(&params(), ring).ok()?;
+        cortex_m::singleton!(: Decompression<'static> = rx)
+    }
+
+    /// The level is a run-time choice, so both levels are linked.
+    #[cfg(feature = "compress")]
+    fn sending() -> Tx {
+        let storage = cortex_m::singleton!(: [u8; STORAGE] = [0; STORAGE])?;
+        let level = if black_box(true) {
+            Level::Default
+        } else {
+            Level::Fast
+        };
+        let tx = Compression::new(&params(), level, storage).ok()?;
+        cortex_m::singleton!(: Compression<'static> = tx)
+    }
+
+    #[cfg(not(feature = "compress"))]
+    fn sending() -> Tx {}
+
+    /// The client's frames into `rx` with a compressed "Hello" (RFC 7692
+    /// §7.2.3.1, masked, RSV1) before the Close; returns their length.
+    pub fn input(frames: &[u8], rx: &mut [u8; 512]) -> usize {
+        let key = [0x37, 0xfa, 0x21, 0x3d];
+        let (before, close) = frames.split_at(frames.len().saturating_sub(8));
+        let data = wire::DEFLATED;
+        let header = [0xc1, 0x80 | data.len() as u8];
+        let mut n = 0;
+        let parts: [&[u8]; 5] = [before, &header, &key, data, close];
+        for part in parts {
+            for &b in part {
+                if let Some(slot) = rx.get_mut(n) {
+                    *slot = b;
+                    n += 1;
                 }
             }
-            if black_box(false) {
-                compressor.reset();
-            }
         }
-        sink(&tx);
-        text == b"Hello"
+        let masked_start = before.len() + header.len() + key.len();
+        if let Some(payload) = rx.get_mut(masked_start..masked_start + data.len()) {
+            wsframe::mask::apply_mask(payload, key, 0);
+        }
+        n
     }
 
-    /// One message: every compressed byte, then the trailer (RFC 7692
-    /// §7.2.2); the text into `out`. `None` if corrupt or too long.
-    fn inflate(
-        inflater: &mut Inflater,
-        ring: &mut [u8; RING],
-        mut data: &[u8],
-        out: &mut [u8],
-    ) -> Option<usize> {
-        let mut n = 0;
-        let mut keep = |piece: &[u8]| -> Option<()> {
-            let dst = out.get_mut(n..n + piece.len())?;
-            dst.copy_from_slice(piece);
-            n += piece.len();
-            Some(())
-        };
-        loop {
-            let done = inflater.inflate(data, ring, black_box(512)).ok()?;
-            keep(done.output)?;
-            data = data.get(done.consumed..).unwrap_or_default();
-            if done.status == InflateStatus::NeedsInput {
-                break;
-            }
+    pub fn recv<'a, const P: usize>(
+        conn: &mut Connection<P>,
+        input: &'a mut [u8],
+        rx: &'a mut Option<&'static mut Decompression<'static>>,
+    ) -> Result<Recv<'a>, Error> {
+        match rx {
+            Some(rx) => conn.recv_deflate(input, rx),
+            None => Err(Error::Usage(UsageError::DeflateMemory)),
         }
-        loop {
-            let done = inflater.finish_message(ring, black_box(512)).ok()?;
-            keep(done.output)?;
-            match done.status {
-                InflateStatus::MessageEnd => break,
-                InflateStatus::NeedsInput => return None,
-                _ => {}
-            }
-        }
-        Some(n)
     }
 
-    /// size_of on this target and the compressor's storage at window 10
-    /// (`Inflater::memory` and `Compressor::memory` add the ring or the
-    /// storage to the size_of).
+    /// The echo: compressed with `compress` (every piece offered until
+    /// taken), else uncompressed (legal, RFC 7692 §6).
+    pub fn reply<const P: usize>(
+        conn: &mut Connection<P>,
+        kind: DataKind,
+        payload: &[u8],
+        message_end: bool,
+        key: [u8; 4],
+        tx: &mut [u8; 512],
+        memory: &mut Tx,
+    ) {
+        #[cfg(feature = "compress")]
+        if let Some(z) = memory {
+            let mut at = 0;
+            for _ in 0..8 {
+                let piece = payload.get(at..).unwrap_or_default();
+                match conn.send_deflate(kind, piece, message_end, z, key, tx) {
+                    Ok(sent) => {
+                        at += sent.consumed;
+                        sink((sent.written, &tx));
+                        if sent.message_end || (!message_end && at == payload.len()) {
+                            return;
+                        }
+                    }
+                    Err(e) => {
+                        sink(e);
+                        return;
+                    }
+                }
+            }
+            return;
+        }
+        let _ = &memory;
+        let n = conn.send_data(kind, message_end, payload, key, tx);
+        sink((n, &tx));
+    }
+
+    /// size_of on this target and the memory at window 10
+    /// (`Decompression::memory` and `Compression::memory` add the ring or
+    /// the storage to the size_of).
     pub fn report_sizes() {
-        report(b"size_of_inflater=", core::mem::size_of::<Inflater>());
+        let params = params();
+        report(
+            b"size_of_decompression=",
+            core::mem::size_of::<Decompression<'static>>(),
+        );
+        report(b"decompression_memory=", Decompression::memory(&params));
         #[cfg(feature = "compress")]
         {
             report(
-                b"size_of_compressor=",
-                core::mem::size_of::<Compressor<'static>>(),
+                b"size_of_compression=",
+                core::mem::size_of::<Compression<'static>>(),
             );
-            let storage = |level| Params::new(BITS, level).map_or(0, |p| p.storage_len());
-            report(b"compressor_storage_fast=", storage(Level::Fast));
-            report(b"compressor_storage_default=", storage(Level::Default));
+            report(
+                b"compression_memory_fast=",
+                Compression::memory(&params, Level::Fast),
+            );
+            report(
+                b"compression_memory_default=",
+                Compression::memory(&params, Level::Default),
+            );
         }
     }
 }

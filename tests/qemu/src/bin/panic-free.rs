@@ -15,9 +15,11 @@
 //!
 //! At run time it then does what it proves: a few thousand rounds of random
 //! input into every parser and state machine (a fault or a hang fails the
-//! QEMU run), random compress → inflate round trips (permessage-deflate,
-//! memory on the stack) that must come back byte-exact, and with
-//! `scenarios` the loopback and deflate scenarios too.
+//! QEMU run; permessage-deflate's `recv_deflate` and `send_deflate`
+//! included), random compress → inflate round trips (permessage-deflate,
+//! memory on the stack; through the codec and through a pair of
+//! connections) that must come back byte-exact, and with `scenarios` the
+//! loopback and deflate scenarios too.
 #![no_std]
 #![no_main]
 
@@ -26,7 +28,8 @@ use core::hint::black_box;
 use cortex_m_rt::entry;
 use wsframe::close::ClosePayload;
 use wsframe::deflate::{
-    self, Compressor, DeflateConfig, Flush, InflateError, Inflater, Level, Params, ResponseError,
+    self, Compression, Compressor, Decompression, DeflateConfig, DeflateParams, Flush,
+    InflateError, Inflater, Level, Params, ResponseError,
 };
 use wsframe::frame::{self, FrameHeader, OpCode};
 use wsframe::handshake::{
@@ -35,10 +38,11 @@ use wsframe::handshake::{
 use wsframe::mask::apply_mask;
 use wsframe::utf8::Utf8Validator;
 use wsframe::{
-    CloseCode, Config, Connection, DataKind, Event, HandshakeError, KeepAlive, ProtocolError,
-    Reassembler, Role,
+    CloseCode, Config, Connection, DataKind, Event, HandshakeError, KeepAlive, MIN_RECV_BUFFER,
+    ProtocolError, Reassembler, Role,
 };
 use wsframe_qemu::deflate::{Codec, RING, STORAGE};
+use wsframe_qemu::link::Link;
 use wsframe_qemu::{exit, report, sink, wires};
 
 /// Rounds of random input.
@@ -64,12 +68,19 @@ fn main() -> ! {
             }
         }
         for scenario in &wsframe_qemu::deflate::SCENARIOS {
-            match scenario.run(a) {
+            match scenario.run(a, b) {
                 Ok(()) => passed += 1,
                 Err(failure) => {
                     sink(failure);
                     failed += 1;
                 }
+            }
+        }
+        match wsframe_qemu::deflate::bad_input(a, b) {
+            Ok(()) => passed += 1,
+            Err(failure) => {
+                sink(failure);
+                failed += 1;
             }
         }
     }
@@ -168,6 +179,9 @@ fn round(rng: &mut Rng, a: &mut [u8], b: &mut [u8]) -> Option<bool> {
     sink(inflate_random(input, rng.next()));
     let input = black_box(rng.fill(a));
     negotiation(input, rng.next());
+    let input = black_box(rng.fill(a));
+    let r = rng.next();
+    connection_deflate(role, config, input, key, r, b);
     let r = rng.next();
     let len = (r as usize >> 20) % 640;
     let message = black_box(rng.fill(a.get_mut(..len).unwrap_or_default()));
@@ -177,7 +191,9 @@ fn round(rng: &mut Rng, a: &mut [u8], b: &mut [u8]) -> Option<bool> {
         .copied()
         .unwrap_or(0xff);
     message.iter_mut().for_each(|b| *b &= mask);
-    compress_trip(message, r, rng.next(), b)
+    let r2 = rng.next();
+    let codec = compress_trip(message, r, r2, b)?;
+    Some(codec && link_trip(message, r, r2, b)?)
 }
 
 /// Window bits 8..=10 (8..=11 for the errors past the storage) from `r`.
@@ -187,6 +203,7 @@ fn window_bits(r: u32) -> u8 {
 
 /// The inflater on random bytes: every entry point, then the error
 /// texts. Returns how many bytes came out.
+#[inline(never)] // ~20 KiB of stack each: not summed into `round`
 fn inflate_random(input: &[u8], r: u32) -> usize {
     let bits = window_bits(r);
     sink((Inflater::memory(bits), Inflater::window_len(bits)));
@@ -269,6 +286,7 @@ fn params(r: u32) -> Option<(Params, bool)> {
 /// inflates it back and compares; then once more after a reset, and a
 /// flushless call. True if both came back byte-exact and the same size;
 /// `None` if the parameters or their storage were refused.
+#[inline(never)] // ~20 KiB of stack each: not summed into `round`
 fn compress_trip(message: &[u8], r: u32, r2: u32, out: &mut [u8]) -> Option<bool> {
     let (params, takeover) = params(black_box(r))?;
     let mut storage = [0u8; STORAGE];
@@ -293,6 +311,149 @@ fn compress_trip(message: &[u8], r: u32, r2: u32, out: &mut [u8]) -> Option<bool
     // A piece of a next message, not ended.
     sink(codec.compressor.compress(message, wire, Flush::None));
     Some(matches!((first, second), (Ok(a), Ok(b)) if a == b))
+}
+
+/// Random negotiated parameters: windows 8..=11 (11 is past [`RING`]
+/// and [`STORAGE`]: a usage error), context takeover either way.
+fn deflate_params(r: u32) -> DeflateParams {
+    DeflateParams {
+        send_window_bits: window_bits(r),
+        send_no_context_takeover: r & 4 != 0,
+        receive_window_bits: window_bits(r >> 3),
+        receive_no_context_takeover: r & 32 != 0,
+    }
+}
+
+/// The level from a random bit.
+fn level(r: u32) -> Level {
+    if r & 64 == 0 {
+        Level::Fast
+    } else {
+        Level::Default
+    }
+}
+
+/// The same message as [`compress_trip`], through the connection:
+/// `send_deflate` from a random role into frames of a random size,
+/// `recv_deflate` through a receive buffer of a random size, compared
+/// byte for byte. `None` if the parameters' memory was refused.
+#[inline(never)] // ~20 KiB of stack each: not summed into `round`
+fn link_trip(message: &[u8], r: u32, r2: u32, b: &mut [u8]) -> Option<bool> {
+    let params = deflate_params(black_box(r));
+    sink((
+        Decompression::ring_len(&params),
+        Decompression::memory(&params),
+        Compression::storage_len(&params, level(r)),
+        Compression::memory(&params, level(r)),
+    ));
+    let mut storage = [0u8; STORAGE];
+    let mut ring = [0u8; RING];
+    let mut tx = Compression::new(&params, level(r), &mut storage)
+        .map_err(sink)
+        .ok()?;
+    // The receiver inflates what the sender compressed: its receive
+    // parameters are the sender's send parameters.
+    let peer = DeflateParams {
+        receive_window_bits: params.send_window_bits,
+        receive_no_context_takeover: params.send_no_context_takeover,
+        ..params
+    };
+    let mut rx = Decompression::new(&peer, &mut ring).map_err(sink).ok()?;
+    let (out, buf) = b.split_at_mut_checked(b.len() / 2)?;
+    let out_len = 15 + (r2 as usize >> 9) % 300;
+    let buf_len = MIN_RECV_BUFFER + (r2 as usize >> 20) % 400;
+    let role = if r2 & 1 == 0 {
+        Role::Client
+    } else {
+        Role::Server
+    };
+    let peer_role = if role == Role::Client {
+        Role::Server
+    } else {
+        Role::Client
+    };
+    let mut link = Link {
+        sender: Connection::<8>::with_pong_slot(role, Config::new()),
+        tx: &mut tx,
+        receiver: Connection::<8>::with_pong_slot(peer_role, Config::new()),
+        rx: &mut rx,
+        buf: buf.get_mut(..buf_len)?,
+        filled: 0,
+        keys: r2,
+    };
+    let out = out.get_mut(..out_len)?;
+    let piece = 1 + (r2 as usize >> 18) % 700;
+    let kind = if r2 & 2 == 0 {
+        DataKind::Binary
+    } else {
+        DataKind::Text
+    };
+    let kind = if core::str::from_utf8(message).is_ok() {
+        kind
+    } else {
+        DataKind::Binary
+    };
+    let first = link.send(kind, message, piece, out);
+    let second = link.send(kind, message, piece, out);
+    Some(matches!((first, second), (Ok(_), Ok(_))))
+}
+
+/// Random bytes into a connection that negotiated permessage-deflate:
+/// `recv_deflate` on everything, each data piece sent back compressed
+/// with `send_deflate`, and every usage error of the compressed send.
+#[inline(never)] // ~20 KiB of stack each: not summed into `round`
+fn connection_deflate(
+    role: Role,
+    config: Config,
+    input: &mut [u8],
+    key: [u8; 4],
+    r: u32,
+    out: &mut [u8],
+) {
+    let params = deflate_params(r);
+    let mut storage = [0u8; STORAGE];
+    let mut ring = [0u8; RING];
+    let (Ok(mut tx), Ok(mut rx)) = (
+        Compression::new(&params, level(r), &mut storage),
+        Decompression::new(&params, &mut ring),
+    ) else {
+        return;
+    };
+    let mut conn = Connection::<4>::with_pong_slot(role, config);
+    let mut start = 0;
+    while let Some(rest) = input.get_mut(start..) {
+        let recv = match conn.recv_deflate(rest, &mut rx) {
+            Ok(recv) => recv,
+            Err(e) => {
+                sink((e.close_code(), e.as_str()));
+                break;
+            }
+        };
+        if recv.needs_input() {
+            break;
+        }
+        start += recv.consumed;
+        if let Some(Event::Data {
+            kind,
+            payload,
+            message_end,
+            ..
+        }) = recv.event
+        {
+            sink(conn.send_deflate(kind, payload, message_end, &mut tx, key, out));
+        }
+        sink(conn.write_pending(key, out));
+    }
+    // Plain calls in the middle of compressed messages: usage errors.
+    let spare = black_box([0x5a; 8]);
+    let payload = spare.get(..black_box(5)).unwrap_or_default();
+    sink(conn.recv(input));
+    sink(conn.send_deflate(DataKind::Text, payload, false, &mut tx, key, out));
+    sink(conn.send_data(DataKind::Binary, true, payload, key, out));
+    sink(conn.send_deflate(DataKind::Binary, payload, true, &mut tx, key, out));
+    let tiny = out.get_mut(..black_box(3)).unwrap_or_default();
+    sink(conn.send_deflate(DataKind::Text, payload, true, &mut tx, key, tiny));
+    sink((conn.state(), conn.error()));
 }
 
 /// Negotiation: a server's choice among random offers, a client's offer,
