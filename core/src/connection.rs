@@ -125,19 +125,18 @@ struct InMessage {
     fragments: u32,
 }
 
-/// The data message being received is compressed (permessage-deflate, RFC
-/// 7692: RSV1 on its first frame). Kept beside [`InMessage`], not in it,
-/// and written only by `recv_deflate`'s path, so plain `recv` copies the
-/// same 12-byte message as before the extension (inside `InMessage` it
-/// cost row (a) of `tests/qemu/footprint.sh` 92 B of flash, 44 B in the
-/// size build).
-#[derive(Clone, Copy, Debug)]
-struct Inflating {
-    /// Inflated bytes so far, which `Config::max_message_size` bounds too.
-    inflated: usize,
-    /// The message's last frame is all read; its trailer (§7.2.2) is
-    /// being inflated.
-    finishing: bool,
+/// Where a compressed message being received is (permessage-deflate, RFC
+/// 7692: RSV1 on its first frame). One byte beside [`InMessage`], written
+/// only by `recv_deflate`'s path, so plain `recv` copies the same message
+/// state as before the extension (inside `InMessage` it cost row (a) of
+/// `tests/qemu/footprint.sh` 92 B of flash); its inflated byte count is
+/// kept by the caller's `Decompression`, so the connection stays 64 B.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Inflating {
+    /// Its frames are being read.
+    Frames,
+    /// Its last frame is all read; its trailer (§7.2.2) is being inflated.
+    Finishing,
 }
 
 /// The data message being sent (§5.4): one byte, whose plain states

@@ -38,7 +38,7 @@ impl<const PONG: usize> Connection<PONG> {
         mut frame: InFrame,
         z: &'a mut Decompression<'_>,
     ) -> Result<Recv<'a>, ProtocolError> {
-        let (Some(message), Some(mut inflating)) = (self.rx_message, self.rx_inflating) else {
+        let Some(message) = self.rx_message.filter(|_| self.rx_inflating.is_some()) else {
             return dead_arm!(
                 "a compressed frame is only in progress inside a compressed message",
                 Err(ProtocolError::UnexpectedContinuation)
@@ -59,9 +59,9 @@ impl<const PONG: usize> Connection<PONG> {
         if let Some(key) = frame.mask {
             apply_mask(chunk, key, phase);
         }
-        let max_out = self.inflate_allowance(&inflating);
-        let done = z
-            .inflate(chunk, max_out)
+        let limit = self.config.max_message_size;
+        let (done, total) = z
+            .inflate(chunk, limit)
             .map_err(|_| ProtocolError::CorruptCompressedData)?;
         let taken = done.consumed.min(available);
         let output = done.output;
@@ -73,11 +73,12 @@ impl<const PONG: usize> Connection<PONG> {
             frame.phase = ((phase + taken) & 3) as u8;
         }
         frame.remaining = frame.remaining.saturating_sub(taken);
-        self.account_inflated(&mut inflating, message.kind, output)?;
+        self.account_inflated(total, message.kind, output)?;
         let frame_end = frame.remaining == 0;
-        inflating.finishing = frame_end && frame.fin;
+        if frame_end && frame.fin {
+            self.rx_inflating = Some(Inflating::Finishing);
+        }
         self.rx_frame = (!frame_end).then_some(frame);
-        self.rx_inflating = Some(inflating);
         Ok(Recv {
             consumed: taken,
             event: (!output.is_empty()).then_some(Event::Data {
@@ -93,7 +94,6 @@ impl<const PONG: usize> Connection<PONG> {
     /// end the message at a block boundary, or fail it as truncated.
     pub(super) fn finish_inflated<'a>(
         &mut self,
-        mut inflating: Inflating,
         z: &'a mut Decompression<'_>,
     ) -> Result<Recv<'a>, ProtocolError> {
         let Some(message) = self.rx_message else {
@@ -102,12 +102,11 @@ impl<const PONG: usize> Connection<PONG> {
                 Err(ProtocolError::UnexpectedContinuation)
             );
         };
-        let max_out = self.inflate_allowance(&inflating);
-        let done = z
-            .finish(max_out)
+        let (done, total) = z
+            .finish(self.config.max_message_size)
             .map_err(|_| ProtocolError::CorruptCompressedData)?;
         let (output, status) = (done.output, done.status);
-        self.account_inflated(&mut inflating, message.kind, output)?;
+        self.account_inflated(total, message.kind, output)?;
         let message_end = match status {
             InflateStatus::MessageEnd => true,
             InflateStatus::NeedsInput => return Err(ProtocolError::TruncatedCompressedMessage),
@@ -119,8 +118,6 @@ impl<const PONG: usize> Connection<PONG> {
             }
             self.rx_message = None;
             self.rx_inflating = None;
-        } else {
-            self.rx_inflating = Some(inflating);
         }
         Ok(Recv {
             consumed: 0,
@@ -133,28 +130,17 @@ impl<const PONG: usize> Connection<PONG> {
         })
     }
 
-    /// How much one call may inflate: one byte more than the message
-    /// limit still allows, so crossing it is seen in the piece that does.
-    fn inflate_allowance(&self, inflating: &Inflating) -> usize {
-        self.config
-            .max_message_size
-            .saturating_sub(inflating.inflated)
-            .saturating_add(1)
-    }
-
     /// Counts an inflated piece against the message limit and validates
     /// text, before the piece is lent (rules 2, 3).
     fn account_inflated(
         &mut self,
-        inflating: &mut Inflating,
+        total: usize,
         kind: DataKind,
         output: &[u8],
     ) -> Result<(), ProtocolError> {
-        inflating.inflated = inflating
-            .inflated
-            .checked_add(output.len())
-            .filter(|&n| n <= self.config.max_message_size)
-            .ok_or(ProtocolError::MessageTooBig)?;
+        if total > self.config.max_message_size {
+            return Err(ProtocolError::MessageTooBig);
+        }
         if kind == DataKind::Text && self.config.validate_utf8 {
             self.utf8
                 .feed(output)

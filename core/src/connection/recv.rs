@@ -24,15 +24,13 @@ impl<const PONG: usize> Connection<PONG> {
     pub(super) fn recv_next<'a, const Z: bool>(
         &mut self,
         input: &'a mut [u8],
-        z: Option<&'a mut Decompression<'_>>,
+        mut z: Option<&'a mut Decompression<'_>>,
     ) -> Result<Recv<'a>, ProtocolError> {
-        if Z && self.rx_frame.is_none() {
-            if let Some(inflating) = self.rx_inflating.filter(|m| m.finishing) {
-                return match z {
-                    Some(z) => self.finish_inflated(inflating, z),
-                    None => dead_arm!("`Z` comes with `z`", Ok(NEEDS_INPUT)),
-                };
-            }
+        if Z && self.rx_frame.is_none() && self.rx_inflating == Some(Inflating::Finishing) {
+            return match z {
+                Some(z) => self.finish_inflated(z),
+                None => dead_arm!("`Z` comes with `z`", Ok(NEEDS_INPUT)),
+            };
         }
         let (frame, header_len) = match self.rx_frame {
             Some(frame) => (frame, 0),
@@ -54,10 +52,10 @@ impl<const PONG: usize> Connection<PONG> {
                 // RSV1 passed `check_header` only on a new message's
                 // first frame (RFC 7692 §6.1).
                 if Z && header.rsv == RSV1 {
-                    self.rx_inflating = Some(Inflating {
-                        inflated: 0,
-                        finishing: false,
-                    });
+                    self.rx_inflating = Some(Inflating::Frames);
+                    if let Some(z) = z.as_deref_mut() {
+                        z.start_message();
+                    }
                 }
                 let frame = InFrame {
                     remaining: len,

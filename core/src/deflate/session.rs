@@ -23,6 +23,11 @@ pub struct Decompression<'r> {
     /// §7.1.1.2 (`client_no_context_takeover` as the server sees it, and
     /// the reverse): the peer starts every message with an empty window.
     reset_each_message: bool,
+    /// Bytes inflated so far for the message in progress, which the
+    /// connection's `Config::max_message_size` bounds. Kept here, in the
+    /// caller's memory for the extension, so a connection without it stays
+    /// as small as before.
+    message_inflated: usize,
 }
 
 impl<'r> Decompression<'r> {
@@ -55,27 +60,53 @@ impl<'r> Decompression<'r> {
             inflater,
             ring,
             reset_each_message: params.receive_no_context_takeover,
+            message_inflated: 0,
         })
     }
 
-    /// Inflates from `input`, at most `max_out` bytes, into the ring.
+    /// A compressed message starts: nothing of it inflated yet.
+    pub(crate) fn start_message(&mut self) {
+        self.message_inflated = 0;
+    }
+
+    /// Inflates from `input` into the ring, at most one byte more than
+    /// `limit` allows the message in all (so crossing it shows in the
+    /// piece that does). Returns the piece and the message's inflated
+    /// total with it.
     pub(crate) fn inflate(
         &mut self,
         input: &[u8],
-        max_out: usize,
-    ) -> Result<Inflated<'_>, InflateError> {
-        self.inflater.inflate(input, self.ring, max_out)
+        limit: usize,
+    ) -> Result<(Inflated<'_>, usize), InflateError> {
+        let max_out = self.allowance(limit);
+        let done = self.inflater.inflate(input, self.ring, max_out)?;
+        self.message_inflated = self.message_inflated.saturating_add(done.output.len());
+        Ok((done, self.message_inflated))
     }
 
-    /// Inflates the message's trailer (§7.2.2). At the message's end,
-    /// without context takeover, the next message starts with an empty
-    /// window (§7.1.1); the ring keeps the bytes just lent.
-    pub(crate) fn finish(&mut self, max_out: usize) -> Result<Inflated<'_>, InflateError> {
+    /// Inflates the message's trailer (§7.2.2), bounded as
+    /// [`Self::inflate`]. At the message's end, without context takeover,
+    /// the next message starts with an empty window (§7.1.1); the ring
+    /// keeps the bytes just lent.
+    pub(crate) fn finish(&mut self, limit: usize) -> Result<(Inflated<'_>, usize), InflateError> {
+        let max_out = self.allowance(limit);
         let done = self.inflater.finish_message(self.ring, max_out)?;
-        if done.status == InflateStatus::MessageEnd && self.reset_each_message {
-            self.inflater.reset();
+        let total = self.message_inflated.saturating_add(done.output.len());
+        self.message_inflated = total;
+        if done.status == InflateStatus::MessageEnd {
+            self.message_inflated = 0;
+            if self.reset_each_message {
+                self.inflater.reset();
+            }
         }
-        Ok(done)
+        Ok((done, total))
+    }
+
+    /// One byte more than `limit` still allows the message.
+    fn allowance(&self, limit: usize) -> usize {
+        limit
+            .saturating_sub(self.message_inflated)
+            .saturating_add(1)
     }
 }
 
