@@ -11,6 +11,7 @@
 use super::super::copy::copy;
 use super::super::huffman::{self, BASE, END, LITERAL, code_len, extra_bits, kind, value};
 use super::InflateError;
+use crate::kernels::lz::copy_match_chunks;
 
 /// The longest match (§3.2.5): the fast loop keeps this much output room.
 const MAX_MATCH: usize = 258;
@@ -280,61 +281,6 @@ pub(in crate::deflate) fn copy_match(
         return;
     }
     copy_match_slow(ring, pos, dist, n);
-}
-
-/// A match in whole `N`-byte chunks, with one predictable branch instead
-/// of a branch per length class and per source position. Each chunk is
-/// read before it is written and after the chunks before it are, which is
-/// LZ77's byte-by-byte order when the source lies at least `N` bytes
-/// before the destination, or anywhere after it (a source wrapped to the
-/// ring's end is older history, never written by this match). The last
-/// chunk overshoots the match's end by up to `N - 1` bytes: those bytes,
-/// still history (the window's oldest once the ring has wrapped), are read
-/// first and written back after. False, with nothing written, for a
-/// source less than `N` bytes back, a wrapped source that reaches the
-/// ring's end, or less than `n + N` bytes left in the ring.
-#[inline(always)]
-fn copy_match_chunks<const N: usize>(ring: &mut [u8], pos: usize, dist: usize, n: usize) -> bool {
-    let ring_len = ring.len();
-    // The source, wrapped to the ring's end if before its start (the
-    // ring's length is a power of two), and n rounded up to whole chunks.
-    let src = pos.wrapping_sub(dist) & (ring_len - 1);
-    let whole = (n + N - 1) & !(N - 1);
-    // Non-short-circuit: one branch on all the conditions.
-    let fits = (pos + n + N <= ring_len) & (src + whole <= ring_len) & ((dist >= N) | (src >= pos));
-    if !fits {
-        return false;
-    }
-    let kept = chunk::<N>(ring, pos + n);
-    let mut k = 0;
-    loop {
-        let c = chunk::<N>(ring, src + k);
-        put_chunk(ring, pos + k, c);
-        k += N;
-        if k >= n {
-            break;
-        }
-    }
-    put_chunk(ring, pos + n, kept);
-    true
-}
-
-/// The `N` bytes of `ring` at `at` (the caller keeps them inside).
-#[inline(always)]
-fn chunk<const N: usize>(ring: &[u8], at: usize) -> [u8; N] {
-    match ring.get(at..).and_then(<[u8]>::first_chunk::<N>) {
-        Some(c) => *c,
-        None => dead_arm!("chunks stay inside the ring", [0; N]),
-    }
-}
-
-/// Writes `c` at `at` (the caller keeps it inside the ring).
-#[inline(always)]
-fn put_chunk<const N: usize>(ring: &mut [u8], at: usize, c: [u8; N]) {
-    match ring.get_mut(at..).and_then(<[u8]>::first_chunk_mut::<N>) {
-        Some(d) => *d = c,
-        None => dead_arm!("chunks stay inside the ring", ()),
-    }
 }
 
 /// [`copy_match`] for overlapping and wrapping matches.
