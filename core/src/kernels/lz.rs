@@ -10,7 +10,43 @@
 //! the two on every position, distance and length in small rings, under
 //! Miri as well (the pointer kernel is not replaced there: checking it is
 //! the point). `--cfg wsframe_force_scalar` routes to the twin.
+//!
+//! [`run_bmi2`] runs the inflater's fast loop compiled for BMI2 when the
+//! CPU has it (x86 with `std`: detected once; or a build that assumes
+//! BMI2): its variable shifts (`shrx`, `bzhi`) need no `cl` register
+//! moves, 12 % fewer instructions per output byte on JSON (callgrind,
+//! 16.9 to 15.0 at 1 MiB).
 #![allow(unsafe_code)]
+
+/// A body to compile twice, as is and for BMI2 ([`run_bmi2`]); the
+/// implementation marks [`Bmi2Body::run`] `#[inline(always)]` so that it
+/// is compiled into each caller with that caller's target features.
+pub(crate) trait Bmi2Body {
+    type Out;
+    fn run(self) -> Self::Out;
+}
+
+/// Runs `body`, compiled for BMI2 if the CPU has it.
+#[inline(always)]
+pub(crate) fn run_bmi2<B: Bmi2Body>(body: B) -> B::Out {
+    #[cfg(all(wsframe_vector, any(target_arch = "x86", target_arch = "x86_64")))]
+    if super::cpu::has_bmi2() {
+        // SAFETY: the CPU has BMI2 (checked above), the one requirement
+        // of a `#[target_feature(enable = "bmi2")]` function.
+        return unsafe { bmi2(body) };
+    }
+    body.run()
+}
+
+/// [`Bmi2Body::run`] compiled for BMI2.
+///
+/// # Safety
+/// The CPU must have BMI2.
+#[cfg(all(wsframe_vector, any(target_arch = "x86", target_arch = "x86_64")))]
+#[target_feature(enable = "bmi2")]
+unsafe fn bmi2<B: Bmi2Body>(body: B) -> B::Out {
+    body.run()
+}
 
 /// The longest match (§3.2.5).
 const MAX_MATCH: usize = 258;

@@ -11,7 +11,7 @@
 use super::super::copy::copy;
 use super::super::huffman::{self, BASE, END, LITERAL, code_len, extra_bits, kind, value};
 use super::InflateError;
-use crate::kernels::lz::copy_match_chunks;
+use crate::kernels::lz::{Bmi2Body, copy_match_chunks};
 
 /// The longest match (§3.2.5): the fast loop keeps this much output room.
 const MAX_MATCH: usize = 258;
@@ -140,6 +140,40 @@ fn matched(
     )))
 }
 
+/// One call of [`decode`], for `kernels::lz::run_bmi2`.
+pub(in crate::deflate) struct Decode<
+    'a,
+    'i,
+    'w,
+    const LIT_ROOT: u32,
+    const DIST_ROOT: u32,
+    const LIT_LEN: usize,
+    const DIST_LEN: usize,
+> {
+    pub(in crate::deflate) lit: &'a [u32; LIT_LEN],
+    pub(in crate::deflate) dist: &'a [u32; DIST_LEN],
+    pub(in crate::deflate) bitbuf: &'a mut u64,
+    pub(in crate::deflate) bitcount: &'a mut u32,
+    pub(in crate::deflate) io: &'a mut Io<'i, 'w>,
+}
+
+impl<const LIT_ROOT: u32, const DIST_ROOT: u32, const LIT_LEN: usize, const DIST_LEN: usize>
+    Bmi2Body for Decode<'_, '_, '_, LIT_ROOT, DIST_ROOT, LIT_LEN, DIST_LEN>
+{
+    type Out = Result<bool, InflateError>;
+
+    #[inline(always)]
+    fn run(self) -> Self::Out {
+        decode::<LIT_ROOT, DIST_ROOT, LIT_LEN, DIST_LEN>(
+            self.lit,
+            self.dist,
+            self.bitbuf,
+            self.bitcount,
+            self.io,
+        )
+    }
+}
+
 /// The fast loop: decodes while at least 8 input bytes and [`MAX_MATCH`]
 /// bytes of output room remain. Returns true at the end of the block.
 /// `bitbuf`/`bitcount` come in and go out with no bits above `bitcount`.
@@ -148,6 +182,7 @@ fn matched(
 /// takes (a literal/length code with its extra bits and a distance code
 /// with its extra bits: at most 15 + 5 + 15 + 13 = 48), so unlike
 /// [`symbol`] it never checks for bits; errors come in the same order.
+#[inline(always)]
 pub(in crate::deflate) fn decode<
     const LIT_ROOT: u32,
     const DIST_ROOT: u32,
