@@ -9,7 +9,9 @@
 //! length + distance pair takes), so no symbol waits for input.
 
 use super::super::copy::copy;
-use super::super::huffman::{self, BASE, END, LITERAL, code_len, extra_bits, kind, value};
+use super::super::huffman::{
+    self, BASE, BASE_BITS, END, KIND_BITS, LITERAL, LITERAL_BITS, code_len, extra_bits, kind, value,
+};
 use super::InflateError;
 use crate::kernels::lz::{Bmi2Body, copy_match_chunks};
 
@@ -218,51 +220,62 @@ pub(in crate::deflate) fn decode<
         buf |= u64::from_le_bytes(*word) << count;
         at += ((63 - count) >> 3) as usize;
         count |= 56;
-        let e = huffman::lookup(lit, LIT_ROOT, buf);
-        match kind(e) {
-            LITERAL => {
+        // A literal or a length from the root slot, tested in place; a
+        // link (a code longer than the root), the end and invalid codes
+        // go the longer way.
+        let mut e = huffman::root(lit, LIT_ROOT, buf);
+        if e & KIND_BITS > BASE_BITS {
+            e = huffman::resolve(lit, LIT_ROOT, e, buf);
+            match kind(e) {
+                LITERAL | BASE => {}
+                END => {
+                    buf >>= code_len(e);
+                    count -= code_len(e);
+                    break Ok(true);
+                }
+                _ => break Err(InflateError::InvalidLiteralLength),
+            }
+        }
+        if e & KIND_BITS == LITERAL_BITS {
+            buf >>= code_len(e);
+            count -= code_len(e);
+            put(ring, pos, value(e) as u8);
+            pos += 1;
+            // At least 41 bits are left: room for a second literal
+            // without a refill (the output had 258). A root slot only:
+            // anything else waits for the next round.
+            let e = huffman::root(lit, LIT_ROOT, buf);
+            if e & KIND_BITS == LITERAL_BITS {
                 buf >>= code_len(e);
                 count -= code_len(e);
                 put(ring, pos, value(e) as u8);
                 pos += 1;
-                // At least 41 bits are left: room for a second literal
-                // without a refill (the output had 258).
-                let e = huffman::lookup(lit, LIT_ROOT, buf);
-                if kind(e) == LITERAL {
-                    buf >>= code_len(e);
-                    count -= code_len(e);
-                    put(ring, pos, value(e) as u8);
-                    pos += 1;
-                }
             }
-            BASE => {
-                let used = code_len(e) + extra_bits(e);
-                let len = value(e) + low(buf >> code_len(e), extra_bits(e));
-                buf >>= used;
-                count -= used;
-                let d = huffman::lookup(dist, DIST_ROOT, buf);
-                if kind(d) != BASE {
-                    break Err(InflateError::InvalidDistance);
-                }
-                let used = code_len(d) + extra_bits(d);
-                let dist = value(d) + low(buf >> code_len(d), extra_bits(d));
-                // This stream's bytes in the ring, at most the ring.
-                if dist as usize > history_base.wrapping_add(pos).min(ring_len) {
-                    break Err(InflateError::DistanceTooFar);
-                }
-                buf >>= used;
-                count -= used;
-                let len = len as usize;
-                copy_match(ring, pos, dist as usize, len, chunks_first);
-                pos += len;
-            }
-            END => {
-                buf >>= code_len(e);
-                count -= code_len(e);
-                break Ok(true);
-            }
-            _ => break Err(InflateError::InvalidLiteralLength),
+            continue;
         }
+        // A length (§3.2.5), then its distance.
+        let used = code_len(e) + extra_bits(e);
+        let len = value(e) + low(buf >> code_len(e), extra_bits(e));
+        buf >>= used;
+        count -= used;
+        let mut d = huffman::root(dist, DIST_ROOT, buf);
+        if d & KIND_BITS != BASE_BITS {
+            d = huffman::resolve(dist, DIST_ROOT, d, buf);
+            if kind(d) != BASE {
+                break Err(InflateError::InvalidDistance);
+            }
+        }
+        let used = code_len(d) + extra_bits(d);
+        let dist = value(d) + low(buf >> code_len(d), extra_bits(d));
+        // This stream's bytes in the ring, at most the ring.
+        if dist as usize > history_base.wrapping_add(pos).min(ring_len) {
+            break Err(InflateError::DistanceTooFar);
+        }
+        buf >>= used;
+        count -= used;
+        let len = len as usize;
+        copy_match(ring, pos, dist as usize, len, chunks_first);
+        pos += len;
     };
     (io.at, io.pos) = (at, pos);
     *bitbuf = buf & ((1u64 << count) - 1);
