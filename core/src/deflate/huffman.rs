@@ -164,11 +164,35 @@ const fn reverse(code: u32, n: u32) -> u32 {
 /// exceed the bits actually available, which means "need more input".
 #[inline(always)]
 pub(crate) fn lookup(table: &[u32], root: u32, bits: u64) -> u32 {
+    resolve(table, root, self::root(table, root, bits), bits)
+}
+
+/// The kind bits of an entry in place (`kind(e) << KIND_SHIFT`): the fast
+/// loop tests these against [`LITERAL_BITS`] and [`BASE_BITS`] without
+/// shifting.
+pub(crate) const KIND_BITS: u32 = 7 << KIND_SHIFT;
+/// [`LITERAL`] in place.
+pub(crate) const LITERAL_BITS: u32 = LITERAL << KIND_SHIFT;
+/// [`BASE`] in place.
+pub(crate) const BASE_BITS: u32 = BASE << KIND_SHIFT;
+
+/// The root slot for the next bits: [`lookup`]'s first step, for the fast
+/// loop, which tests the kind bits for a literal or a base first and
+/// only then passes anything else (a link, the end, invalid) to
+/// [`resolve`].
+#[inline(always)]
+pub(crate) fn root(table: &[u32], root: u32, bits: u64) -> u32 {
     let root_mask = (1u64 << root) - 1;
-    let e = table
+    table
         .get((bits & root_mask) as usize)
         .copied()
-        .unwrap_or(HOLE);
+        .unwrap_or(HOLE)
+}
+
+/// [`lookup`]'s second step: a root slot `e` found by [`root`] for the
+/// same `bits`, followed into its subtable if it is a link.
+#[inline(always)]
+pub(crate) fn resolve(table: &[u32], root: u32, e: u32, bits: u64) -> u32 {
     if kind(e) != LINK {
         return e;
     }

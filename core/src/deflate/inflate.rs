@@ -26,6 +26,7 @@ use super::huffman::{
     DIST_ENOUGH, DIST_ROOT, FIXED_DIST, FIXED_DIST_ROOT, FIXED_LIT, FIXED_LIT_ROOT, LIT_ENOUGH,
     LIT_ROOT,
 };
+use crate::kernels::lz::run_bmi2;
 use fast::{Io, Symbol, Tables, copy_match};
 
 mod error;
@@ -504,22 +505,23 @@ impl Inflater {
             let (mut bitbuf, mut bitcount) = (self.bitbuf, self.bitcount);
             // The root sizes and table lengths as constants: the fast
             // loop's root lookups then need no bounds check.
+            // Compiled for BMI2 too, taken when the CPU has it.
             let end = if self.fixed {
-                fast::decode::<FIXED_LIT_ROOT, FIXED_DIST_ROOT, _, _>(
-                    &FIXED_LIT,
-                    &FIXED_DIST,
-                    &mut bitbuf,
-                    &mut bitcount,
+                run_bmi2(fast::Decode::<FIXED_LIT_ROOT, FIXED_DIST_ROOT, _, _> {
+                    lit: &FIXED_LIT,
+                    dist: &FIXED_DIST,
+                    bitbuf: &mut bitbuf,
+                    bitcount: &mut bitcount,
                     io,
-                )
+                })
             } else {
-                fast::decode::<LIT_ROOT, DIST_ROOT, _, _>(
-                    &self.lit,
-                    &self.dist,
-                    &mut bitbuf,
-                    &mut bitcount,
+                run_bmi2(fast::Decode::<LIT_ROOT, DIST_ROOT, _, _> {
+                    lit: &self.lit,
+                    dist: &self.dist,
+                    bitbuf: &mut bitbuf,
+                    bitcount: &mut bitcount,
                     io,
-                )
+                })
             };
             (self.bitbuf, self.bitcount) = (bitbuf, bitcount);
             if end? {

@@ -1,10 +1,14 @@
 //! CPU detection for the x86 kernels (kernels layer): what the CPU can
-//! do, for AVX2 masking (`x86.rs`) and simdutf8's AVX2 / SSE4.2 UTF-8
-//! validation (`x86_utf8.rs`). Fixed at compile time without `std` (or when
+//! do, for AVX2 masking (`x86.rs`), simdutf8's AVX2 / SSE4.2 UTF-8
+//! validation (`x86_utf8.rs`) and the inflater's BMI2 decode loop
+//! (`lz.rs`). Fixed at compile time without `std` (or when
 //! the build already assumes AVX2); asked once and cached with `std`
 //! (run-time detection needs std's `is_x86_feature_detected!`).
 
-#[cfg(all(feature = "std", not(target_feature = "avx2")))]
+#[cfg(all(
+    feature = "std",
+    any(not(target_feature = "avx2"), not(target_feature = "bmi2"))
+))]
 use core::sync::atomic::{AtomicU8, Ordering};
 
 /// The cache: 0 = not asked yet, else `KNOWN` | features.
@@ -58,4 +62,34 @@ pub(super) fn has_avx2() -> bool {
 #[inline(always)]
 pub(super) fn has_sse42() -> bool {
     features() & SSE42 != 0
+}
+
+/// BMI2's cache, apart from the one above (which a build assuming AVX2
+/// does not have): 0 = not asked yet, 1 = absent, 2 = present.
+#[cfg(all(feature = "std", not(target_feature = "bmi2")))]
+static BMI2: AtomicU8 = AtomicU8::new(0);
+
+/// Whether the CPU has BMI2 (for the inflater's decode loop, `lz.rs`):
+/// asked once and cached with `std`, fixed at compile time without.
+#[inline(always)]
+pub(super) fn has_bmi2() -> bool {
+    #[cfg(target_feature = "bmi2")]
+    return true;
+    #[cfg(all(feature = "std", not(target_feature = "bmi2")))]
+    return match BMI2.load(Ordering::Relaxed) {
+        0 => detect_bmi2(),
+        state => state == 2,
+    };
+    #[cfg(all(not(feature = "std"), not(target_feature = "bmi2")))]
+    false
+}
+
+/// Asks the CPU for BMI2 and caches the answer.
+#[cfg(all(feature = "std", not(target_feature = "bmi2")))]
+#[cold]
+#[inline(never)]
+fn detect_bmi2() -> bool {
+    let has = std::is_x86_feature_detected!("bmi2");
+    BMI2.store(if has { 2 } else { 1 }, Ordering::Relaxed);
+    has
 }

@@ -52,6 +52,7 @@
 // the fuzz targets and benchmarks call every one.
 #[cfg_attr(not(any(test, feature = "testing")), allow(dead_code))]
 pub mod compact;
+pub(crate) mod lz;
 #[cfg_attr(not(any(test, feature = "testing")), allow(dead_code))]
 pub mod scalar;
 pub mod utf8;

@@ -9,8 +9,11 @@
 //! length + distance pair takes), so no symbol waits for input.
 
 use super::super::copy::copy;
-use super::super::huffman::{self, BASE, END, LITERAL, code_len, extra_bits, kind, value};
+use super::super::huffman::{
+    self, BASE, BASE_BITS, END, KIND_BITS, LITERAL, LITERAL_BITS, code_len, extra_bits, kind, value,
+};
 use super::InflateError;
+use crate::kernels::lz::{Bmi2Body, copy_match_chunks};
 
 /// The longest match (§3.2.5): the fast loop keeps this much output room.
 const MAX_MATCH: usize = 258;
@@ -139,6 +142,40 @@ fn matched(
     )))
 }
 
+/// One call of [`decode`], for `kernels::lz::run_bmi2`.
+pub(in crate::deflate) struct Decode<
+    'a,
+    'i,
+    'w,
+    const LIT_ROOT: u32,
+    const DIST_ROOT: u32,
+    const LIT_LEN: usize,
+    const DIST_LEN: usize,
+> {
+    pub(in crate::deflate) lit: &'a [u32; LIT_LEN],
+    pub(in crate::deflate) dist: &'a [u32; DIST_LEN],
+    pub(in crate::deflate) bitbuf: &'a mut u64,
+    pub(in crate::deflate) bitcount: &'a mut u32,
+    pub(in crate::deflate) io: &'a mut Io<'i, 'w>,
+}
+
+impl<const LIT_ROOT: u32, const DIST_ROOT: u32, const LIT_LEN: usize, const DIST_LEN: usize>
+    Bmi2Body for Decode<'_, '_, '_, LIT_ROOT, DIST_ROOT, LIT_LEN, DIST_LEN>
+{
+    type Out = Result<bool, InflateError>;
+
+    #[inline(always)]
+    fn run(self) -> Self::Out {
+        decode::<LIT_ROOT, DIST_ROOT, LIT_LEN, DIST_LEN>(
+            self.lit,
+            self.dist,
+            self.bitbuf,
+            self.bitcount,
+            self.io,
+        )
+    }
+}
+
 /// The fast loop: decodes while at least 8 input bytes and [`MAX_MATCH`]
 /// bytes of output room remain. Returns true at the end of the block.
 /// `bitbuf`/`bitcount` come in and go out with no bits above `bitcount`.
@@ -147,6 +184,7 @@ fn matched(
 /// takes (a literal/length code with its extra bits and a distance code
 /// with its extra bits: at most 15 + 5 + 15 + 13 = 48), so unlike
 /// [`symbol`] it never checks for bits; errors come in the same order.
+#[inline(always)]
 pub(in crate::deflate) fn decode<
     const LIT_ROOT: u32,
     const DIST_ROOT: u32,
@@ -182,51 +220,62 @@ pub(in crate::deflate) fn decode<
         buf |= u64::from_le_bytes(*word) << count;
         at += ((63 - count) >> 3) as usize;
         count |= 56;
-        let e = huffman::lookup(lit, LIT_ROOT, buf);
-        match kind(e) {
-            LITERAL => {
+        // A literal or a length from the root slot, tested in place; a
+        // link (a code longer than the root), the end and invalid codes
+        // go the longer way.
+        let mut e = huffman::root(lit, LIT_ROOT, buf);
+        if e & KIND_BITS > BASE_BITS {
+            e = huffman::resolve(lit, LIT_ROOT, e, buf);
+            match kind(e) {
+                LITERAL | BASE => {}
+                END => {
+                    buf >>= code_len(e);
+                    count -= code_len(e);
+                    break Ok(true);
+                }
+                _ => break Err(InflateError::InvalidLiteralLength),
+            }
+        }
+        if e & KIND_BITS == LITERAL_BITS {
+            buf >>= code_len(e);
+            count -= code_len(e);
+            put(ring, pos, value(e) as u8);
+            pos += 1;
+            // At least 41 bits are left: room for a second literal
+            // without a refill (the output had 258). A root slot only:
+            // anything else waits for the next round.
+            let e = huffman::root(lit, LIT_ROOT, buf);
+            if e & KIND_BITS == LITERAL_BITS {
                 buf >>= code_len(e);
                 count -= code_len(e);
                 put(ring, pos, value(e) as u8);
                 pos += 1;
-                // At least 41 bits are left: room for a second literal
-                // without a refill (the output had 258).
-                let e = huffman::lookup(lit, LIT_ROOT, buf);
-                if kind(e) == LITERAL {
-                    buf >>= code_len(e);
-                    count -= code_len(e);
-                    put(ring, pos, value(e) as u8);
-                    pos += 1;
-                }
             }
-            BASE => {
-                let used = code_len(e) + extra_bits(e);
-                let len = value(e) + low(buf >> code_len(e), extra_bits(e));
-                buf >>= used;
-                count -= used;
-                let d = huffman::lookup(dist, DIST_ROOT, buf);
-                if kind(d) != BASE {
-                    break Err(InflateError::InvalidDistance);
-                }
-                let used = code_len(d) + extra_bits(d);
-                let dist = value(d) + low(buf >> code_len(d), extra_bits(d));
-                // This stream's bytes in the ring, at most the ring.
-                if dist as usize > history_base.wrapping_add(pos).min(ring_len) {
-                    break Err(InflateError::DistanceTooFar);
-                }
-                buf >>= used;
-                count -= used;
-                let len = len as usize;
-                copy_match(ring, pos, dist as usize, len, chunks_first);
-                pos += len;
-            }
-            END => {
-                buf >>= code_len(e);
-                count -= code_len(e);
-                break Ok(true);
-            }
-            _ => break Err(InflateError::InvalidLiteralLength),
+            continue;
         }
+        // A length (§3.2.5), then its distance.
+        let used = code_len(e) + extra_bits(e);
+        let len = value(e) + low(buf >> code_len(e), extra_bits(e));
+        buf >>= used;
+        count -= used;
+        let mut d = huffman::root(dist, DIST_ROOT, buf);
+        if d & KIND_BITS != BASE_BITS {
+            d = huffman::resolve(dist, DIST_ROOT, d, buf);
+            if kind(d) != BASE {
+                break Err(InflateError::InvalidDistance);
+            }
+        }
+        let used = code_len(d) + extra_bits(d);
+        let dist = value(d) + low(buf >> code_len(d), extra_bits(d));
+        // This stream's bytes in the ring, at most the ring.
+        if dist as usize > history_base.wrapping_add(pos).min(ring_len) {
+            break Err(InflateError::DistanceTooFar);
+        }
+        buf >>= used;
+        count -= used;
+        let len = len as usize;
+        copy_match(ring, pos, dist as usize, len, chunks_first);
+        pos += len;
     };
     (io.at, io.pos) = (at, pos);
     *bitbuf = buf & ((1u64 << count) - 1);
@@ -280,61 +329,6 @@ pub(in crate::deflate) fn copy_match(
         return;
     }
     copy_match_slow(ring, pos, dist, n);
-}
-
-/// A match in whole `N`-byte chunks, with one predictable branch instead
-/// of a branch per length class and per source position. Each chunk is
-/// read before it is written and after the chunks before it are, which is
-/// LZ77's byte-by-byte order when the source lies at least `N` bytes
-/// before the destination, or anywhere after it (a source wrapped to the
-/// ring's end is older history, never written by this match). The last
-/// chunk overshoots the match's end by up to `N - 1` bytes: those bytes,
-/// still history (the window's oldest once the ring has wrapped), are read
-/// first and written back after. False, with nothing written, for a
-/// source less than `N` bytes back, a wrapped source that reaches the
-/// ring's end, or less than `n + N` bytes left in the ring.
-#[inline(always)]
-fn copy_match_chunks<const N: usize>(ring: &mut [u8], pos: usize, dist: usize, n: usize) -> bool {
-    let ring_len = ring.len();
-    // The source, wrapped to the ring's end if before its start (the
-    // ring's length is a power of two), and n rounded up to whole chunks.
-    let src = pos.wrapping_sub(dist) & (ring_len - 1);
-    let whole = (n + N - 1) & !(N - 1);
-    // Non-short-circuit: one branch on all the conditions.
-    let fits = (pos + n + N <= ring_len) & (src + whole <= ring_len) & ((dist >= N) | (src >= pos));
-    if !fits {
-        return false;
-    }
-    let kept = chunk::<N>(ring, pos + n);
-    let mut k = 0;
-    loop {
-        let c = chunk::<N>(ring, src + k);
-        put_chunk(ring, pos + k, c);
-        k += N;
-        if k >= n {
-            break;
-        }
-    }
-    put_chunk(ring, pos + n, kept);
-    true
-}
-
-/// The `N` bytes of `ring` at `at` (the caller keeps them inside).
-#[inline(always)]
-fn chunk<const N: usize>(ring: &[u8], at: usize) -> [u8; N] {
-    match ring.get(at..).and_then(<[u8]>::first_chunk::<N>) {
-        Some(c) => *c,
-        None => dead_arm!("chunks stay inside the ring", [0; N]),
-    }
-}
-
-/// Writes `c` at `at` (the caller keeps it inside the ring).
-#[inline(always)]
-fn put_chunk<const N: usize>(ring: &mut [u8], at: usize, c: [u8; N]) {
-    match ring.get_mut(at..).and_then(<[u8]>::first_chunk_mut::<N>) {
-        Some(d) => *d = c,
-        None => dead_arm!("chunks stay inside the ring", ()),
-    }
 }
 
 /// [`copy_match`] for overlapping and wrapping matches.
