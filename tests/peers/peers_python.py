@@ -12,13 +12,20 @@ Both directions, several parameter sets each:
     server: the server checks its own answer (exact text), the client's lines must report the
     same answer and every message echoed byte-exact.
 
-In every scenario compression must be on in both directions: websockets' PerMessageDeflate is
+  * Rust echo_client -> a raw server whose 101 answers permessage-deflate against RFC 7692
+    section 7.1 (missing or malformed window bits, unknown parameter, larger window than offered)
+    or names an extension never offered: the client must fail the handshake, name the rule and
+    send nothing.
+
+In every echo scenario compression must be on in both directions: websockets' PerMessageDeflate is
 wrapped to count the data frames it received with RSV1 (compressed by us) and the frames it
 compressed itself; both must equal the number of messages (each message is one compressed
 message, RFC 7692 section 6). The last line is `peers: N passed, M failed`. Everything listens on
 127.0.0.1 only; each Rust process is stopped by its PID; each scenario is bounded in time.
 """
 import asyncio
+import base64
+import hashlib
 import os
 import re
 import socket
@@ -218,6 +225,64 @@ async def server_scenario(client_bin, client_opts, factory, want_answer):
 
 
 
+# --- Rust echo_client -> a server whose answer breaks RFC 7692 section 7.1 ----------------------
+GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+async def bad_answer_scenario(client_bin, client_opts, answer, want_error):
+    """A raw 101 with `answer` as Sec-WebSocket-Extensions: echo_client must fail the handshake
+    (RFC 6455 section 4.1: _Fail the WebSocket Connection_), naming the rule, and send no frame."""
+    print("echo_client %s -> a server answering %r" % (" ".join(client_opts) or "(defaults)", answer))
+    after = []
+
+    async def handle(reader, writer):
+        head = await reader.readuntil(b"\r\n\r\n")
+        key = re.search(rb"(?im)^sec-websocket-key:[ \t]*(\S+)", head).group(1)
+        accept = base64.b64encode(hashlib.sha1(key + GUID).digest())
+        writer.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                     b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept +
+                     b"\r\nSec-WebSocket-Extensions: " + answer.encode() + b"\r\n\r\n")
+        await writer.drain()
+        after.append(await reader.read())  # until the client closes
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    async with server:
+        port = server.sockets[0].getsockname()[1]
+        client = Rust([client_bin, "--check", *client_opts, "ws://127.0.0.1:%d/" % port])
+        try:
+            while client.proc.poll() is None:
+                await asyncio.sleep(0.05)
+            out = client.text()
+        finally:
+            client.stop()
+        for _ in range(100):
+            if after:
+                break
+            await asyncio.sleep(0.05)
+    check(client.proc.returncode != 0, "echo_client failed (exit status %s)" % client.proc.returncode)
+    check(want_error in out, "echo_client says %r" % out.strip().splitlines()[-1:])
+    check(after == [b""], "echo_client sent nothing after the handshake (%r)" % after)
+
+
+BAD_ANSWERS = [
+    # client_max_window_bits needs a value in an answer (7.1.2.2)
+    ([], "permessage-deflate; client_max_window_bits",
+     "permessage-deflate answer: window bits missing or not 8..15"),
+    # a parameter RFC 7692 does not define (7.1)
+    ([], "permessage-deflate; x_window=10",
+     "permessage-deflate answer: unknown permessage-deflate parameter in the answer"),
+    # a larger window than offered (7.1.2.1): we offered server_max_window_bits=10
+    (["--deflate-window-bits=10"], "permessage-deflate; server_max_window_bits=12",
+     "permessage-deflate answer: server_max_window_bits larger than offered"),
+    # a window value with a leading zero (7.1.2.1: 1*DIGIT without one)
+    ([], "permessage-deflate; server_max_window_bits=010",
+     "permessage-deflate answer: window bits missing or not 8..15"),
+    # an extension that was not offered (RFC 6455 4.1)
+    ([], "x-webkit-deflate-frame", "server chose an extension that was not offered"),
+]
+
+
 CLIENT_SCENARIOS = [
     # websockets' default offer: permessage-deflate; client_max_window_bits
     ([], None, "permessage-deflate; client_max_window_bits=15",
@@ -260,6 +325,12 @@ async def main(server_bin, client_bin):
     for opts, factory, answer in SERVER_SCENARIOS:
         try:
             await asyncio.wait_for(server_scenario(client_bin, opts, factory, answer),
+                                   SCENARIO_TIMEOUT)
+        except Exception as e:
+            check(False, "scenario ended with %s: %s" % (type(e).__name__, e))
+    for opts, answer, error in BAD_ANSWERS:
+        try:
+            await asyncio.wait_for(bad_answer_scenario(client_bin, opts, answer, error),
                                    SCENARIO_TIMEOUT)
         except Exception as e:
             check(False, "scenario ended with %s: %s" % (type(e).__name__, e))
