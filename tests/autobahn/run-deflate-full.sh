@@ -10,7 +10,7 @@
 #
 # Why a separate script: 12.* (90 cases) and 13.* (126) each echo 1 000 messages of 16 B-128 KiB
 # and compare hashes; a full run takes ~13-16 min per role on an idle 2-core machine (rows 10-18
-# of each group are ~80 % of it) and several times that on a busy one. The test command
+# of each group are ~80 % of it) and ~55 min with other suites running (load 13-19). The test command
 # (tests/run-all.sh, step `autobahn`) runs rows 1-9 of every group (108 cases per role); this
 # script runs all 18 rows.
 #
