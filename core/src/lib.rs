@@ -12,12 +12,18 @@
 //!   (streaming validation).
 //! * **frame** — the wire format: [`frame`] (header layout, decoder,
 //!   encoders) and [`close`] (the Close payload).
+//! * **handshake** — on the ground and the kernels, beside frame: the
+//!   opening handshake ([`handshake`]).
+//! * **compression** — [`deflate`] (RFC 7692 permessage-deflate): the
+//!   DEFLATE inflater and compressor over caller memory, the per-connection
+//!   halves the connection drives ([`deflate::Decompression`],
+//!   [`deflate::Compression`]), and the negotiation, which reads the
+//!   handshake's extension offers.
 //! * **connection** — [`Connection`], THE state machine (its file states
-//!   its rules), and the [`Event`]s it reports.
+//!   its rules), and the [`Event`]s it reports; with permessage-deflate
+//!   it drives the compression layer's halves.
 //! * **helpers** — opt-in, above the connection: [`KeepAlive`],
-//!   [`Reassembler`], [`deflate`].
-//! * **handshake** — beside frame, connection and helpers, on the ground
-//!   and the kernels: the opening handshake ([`handshake`]).
+//!   [`Reassembler`].
 //!
 //! The main types are at the crate root; each module's own items are
 //! reached through the module, and every public item by exactly one path.
@@ -69,18 +75,19 @@ pub mod utf8;
 // Frame: the wire format.
 pub mod close;
 pub mod frame;
+// Handshake: on the ground and the kernels, beside frame.
+pub mod handshake;
+// Compression: permessage-deflate's codecs, halves and negotiation.
+pub mod deflate;
 // Connection: THE state machine and what it reports.
 mod connection;
 mod event;
 // Helpers: opt-in, above the connection.
-pub mod deflate;
 mod keepalive;
 mod reassemble;
 #[cfg(any(test, feature = "testing"))]
 #[doc(hidden)]
 pub mod testing;
-// Handshake: beside the layers above the kernels.
-pub mod handshake;
 
 pub use close_code::CloseCode;
 pub use config::{Config, HandshakeLimits};

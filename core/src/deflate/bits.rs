@@ -1,4 +1,4 @@
-//! Bit output of the compressor (helpers layer; RFC 1951 §3.1.1): DEFLATE
+//! Bit output of the compressor (compression layer; RFC 1951 §3.1.1): DEFLATE
 //! packs bits from the least significant end of each byte. Codes are put
 //! into a 64-bit accumulator and drained into whatever output buffer the
 //! caller lends, so a block can stop at any byte and resume in the next

@@ -1,4 +1,4 @@
-//! The permessage-deflate compressor (helpers layer; RFC 1951 DEFLATE for
+//! The permessage-deflate compressor (compression layer; RFC 1951 DEFLATE for
 //! RFC 7692 §7.2.1) over caller-owned storage: no heap, sizes known at
 //! compile time through `const fn`s, safe code.
 //!

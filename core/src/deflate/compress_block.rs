@@ -1,4 +1,4 @@
-//! The compressor's block writer (helpers layer; RFC 1951 §3.2.3–§3.2.7):
+//! The compressor's block writer (compression layer; RFC 1951 §3.2.3–§3.2.7):
 //! chooses the cheapest of a dynamic-Huffman, fixed-Huffman and stored
 //! block for the tokens gathered, then writes it through the bit sink,
 //! stopping whenever the caller's output buffer is full and resuming from

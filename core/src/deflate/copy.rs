@@ -1,4 +1,4 @@
-//! A panic-free bounded copy (helpers layer, DEFLATE's ground): used by the
+//! A panic-free bounded copy (compression layer, DEFLATE's ground): used by the
 //! inflater for literal runs and matches and by the Huffman table builder,
 //! so neither depends on the other.
 

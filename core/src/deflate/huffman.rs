@@ -1,4 +1,4 @@
-//! Huffman decode tables for the inflater (helpers layer; RFC 1951
+//! Huffman decode tables for the inflater (compression layer; RFC 1951
 //! §3.2.2 canonical codes, §3.2.6 the fixed code, §3.2.7 dynamic codes).
 //!
 //! A table is indexed by the next `root` bits of the stream (DEFLATE sends

@@ -1,4 +1,4 @@
-//! Length-limited Huffman codes for the compressor (helpers layer; RFC 1951
+//! Length-limited Huffman codes for the compressor (compression layer; RFC 1951
 //! §3.2.2): code lengths from symbol frequencies, at most 15 bits (7 for
 //! the code-length code), and the canonical codes they define.
 //!

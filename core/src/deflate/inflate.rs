@@ -1,4 +1,4 @@
-//! The inflater (helpers layer; RFC 1951 DEFLATE decoding for RFC 7692):
+//! The inflater (compression layer; RFC 1951 DEFLATE decoding for RFC 7692):
 //! raw DEFLATE into a caller-owned ring of 2^N bytes, resumable at any
 //! bit, no heap, no borrow held between calls.
 //!

@@ -1,4 +1,4 @@
-//! LZ77 match finding for the compressor (helpers layer; RFC 1951 §4): the
+//! LZ77 match finding for the compressor (compression layer; RFC 1951 §4): the
 //! window buffer, the hash table of recent positions and the token buffer,
 //! all in caller storage.
 //!

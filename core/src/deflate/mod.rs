@@ -1,4 +1,4 @@
-//! permessage-deflate (helpers layer; RFC 7692 over RFC 1951 DEFLATE): the
+//! permessage-deflate (compression layer; RFC 7692 over RFC 1951 DEFLATE): the
 //! inflater and the compressor, both over caller-owned memory, safe code.
 //!
 //! RFC 7692 §7.2.1: a sender compresses each message with DEFLATE, ends it

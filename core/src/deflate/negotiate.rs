@@ -1,4 +1,4 @@
-//! permessage-deflate negotiation (helpers layer; RFC 7692 §5, §7.1): the
+//! permessage-deflate negotiation (compression layer; RFC 7692 §5, §7.1): the
 //! server's choice among a client's offers, the client's offer, and the
 //! client's check of the server's answer.
 //!

@@ -1,4 +1,4 @@
-//! One connection's permessage-deflate state (helpers layer, RFC 7692
+//! One connection's permessage-deflate state (compression layer, RFC 7692
 //! §6–§7): the inflater with its ring for receiving ([`Decompression`]),
 //! the compressor with its storage for sending ([`Compression`]), each
 //! built from the negotiated [`DeflateParams`] over caller memory.

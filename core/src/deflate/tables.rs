@@ -1,4 +1,4 @@
-//! DEFLATE's fixed tables (helpers layer; RFC 1951 §3.2.5–§3.2.7), shared by
+//! DEFLATE's fixed tables (compression layer; RFC 1951 §3.2.5–§3.2.7), shared by
 //! the inflater and the compressor.
 
 /// Length symbols 257..=285: the base match length of each (§3.2.5).

@@ -1,4 +1,4 @@
-//! The compressor's LZ77 stage (helpers layer; RFC 1951 §4): the window
+//! The compressor's LZ77 stage (compression layer; RFC 1951 §4): the window
 //! buffer, the hash table and the token buffer over caller storage, and
 //! the tokenizer that turns lookahead into literal and match tokens.
 //!

@@ -1,4 +1,4 @@
-//! The inflater's errors (helpers layer; RFC 1951 corrupt data, RFC 7692
+//! The inflater's errors (compression layer; RFC 1951 corrupt data, RFC 7692
 //! §8: the connection fails with 1007), each named after the zlib check
 //! it mirrors.
 

@@ -1,4 +1,4 @@
-//! The inflater's inner loop (helpers layer; RFC 1951 §3.2.5 literals,
+//! The inflater's inner loop (compression layer; RFC 1951 §3.2.5 literals,
 //! lengths and distances): one symbol's decoding, shared by the fast loop
 //! and the one-at-a-time path, the fast loop itself, and LZ77 copies in
 //! the ring.

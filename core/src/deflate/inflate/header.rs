@@ -1,4 +1,4 @@
-//! A dynamic block's header (helpers layer; RFC 1951 §3.2.7): HLIT, HDIST
+//! A dynamic block's header (compression layer; RFC 1951 §3.2.7): HLIT, HDIST
 //! and HCLEN, the code-length code, the literal/length and distance code
 //! lengths (with repeats 16–18), then the two decode tables. Resumable at
 //! every field; rejected exactly where zlib rejects it.
