@@ -174,9 +174,11 @@ step_c_examples() {
     run env WSF_ECHO_CLIENT_CMD="$root/ffi/examples/build/echo_client" WSF_AUTOBAHN_AGENT=wsframe-c \
         WSF_AUTOBAHN_LABEL=c-client WSF_AUTOBAHN_CASES="$cases" bash tests/autobahn/run.sh client
     # 300 concurrent clients, capacity 256: each gets a 101 or a 503 with Retry-After; then GET /
-    # returns the page (~2 s).
+    # returns the page (~2 s). Again with every client offering permessage-deflate: 256
+    # connections holding their compression memory at once.
     run python3 ffi/examples/capacity_test.py --page ffi/examples/index.html -- \
         "$root/ffi/examples/build/echo_server"
+    run python3 ffi/examples/capacity_test.py --deflate -- "$root/ffi/examples/build/echo_server"
 }
 
 # --- browser: headless Debian Chromium against the C echo server's page ------------------------
