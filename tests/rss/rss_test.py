@@ -229,7 +229,7 @@ def decompression_bomb(pid, port, samples):
     zeros = bytes(1 << 20)
     out, buf = bytearray(), bytearray(rest)
     declared = wire = echoed = 0
-    first, echo_ok, close_code = True, True, None
+    first, compressed_zeros, close_code = True, True, None
     deadline = time.monotonic() + 120
     s.setblocking(False)
     try:
@@ -272,14 +272,14 @@ def decompression_bomb(pid, port, samples):
                         close_code = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1005
                     elif op in (0x0, 0x2):
                         if op == 0x2 and not b0 & 0x40:
-                            echo_ok = False  # the echo of a compressed message goes out compressed
+                            compressed_zeros = False  # the echo of a compressed message goes out compressed
                         data = unz.decompress(payload)
                         echoed += len(data)
-                        echo_ok = echo_ok and data.count(0) == len(data)
+                        compressed_zeros = compressed_zeros and data.count(0) == len(data)
             samples.append(rss_kib(pid))
     finally:
         s.close()
-    return close_code, wire, declared, echoed, echo_ok, answer
+    return close_code, wire, declared, echoed, compressed_zeros, answer
 
 
 def abandoned_handshakes(port, n):
@@ -335,11 +335,11 @@ def main():
                     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset
                 s.close()
             check(all(oversized_head(port) for _ in range(20)), "round %d: 20 oversized heads answered 431" % r)
-            code, wire, declared, echoed, echo_ok, answer = decompression_bomb(proc.pid, port, samples)
-            check(code == 1009 and echoed <= MESSAGE_LIMIT and echo_ok,
+            code, wire, declared, echoed, zeros_back, answer = decompression_bomb(proc.pid, port, samples)
+            check(code == 1009 and echoed <= MESSAGE_LIMIT and zeros_back,
                   "round %d: decompression bomb (%r; 1 GiB of zeros as raw deflate) ended by Close %s "
                   "after %d KiB on the wire (%d MiB declared, %d MiB echoed, compressed: %s) (want 1009, "
-                  "echo <= %d MiB)" % (r, answer, code, wire >> 10, declared >> 20, echoed >> 20, echo_ok,
+                  "echo <= %d MiB)" % (r, answer, code, wire >> 10, declared >> 20, echoed >> 20, zeros_back,
                                        MESSAGE_LIMIT >> 20))
             samples.append(rss_kib(proc.pid))
             check(proc.poll() is None, "round %d: server alive" % r)
