@@ -17,9 +17,10 @@
  * offer (RFC 7692) is accepted by default (wsf_request_deflate_negotiate
  * picks the first acceptable one and the parameters): only then is the
  * connection's compression memory allocated (its inflater ring of
- * 2^window bytes and its compressor, sizes from wsf_deflate_*_storage_size),
- * and it is freed when the connection closes, so idle and uncompressed
- * slots cost nothing; when that memory cannot be had, the offer is declined
+ * 2^window bytes and its compressor, sizes from wsf_deflate_*_storage_size:
+ * ~223 KiB at the default windows of 2^15, ~19 KiB at 2^10; the start-up
+ * line prints it), and it is freed when the connection closes, so idle and
+ * uncompressed slots cost nothing; when that memory cannot be had, the offer is declined
  * (RFC 7692 §6: a connection may always go uncompressed). Each piece of
  * data is echoed as it arrives (compressed on a compressing connection, at
  * the default level), so a 16 MiB message streams through a 16 KiB buffer
@@ -159,6 +160,20 @@ static int negotiate(struct client *c, const struct wsf_request *request,
         return 0;
     }
     return 1;
+}
+
+/* The compression memory of a connection at the windows the command line
+ * allows (the largest a negotiation can pick), for the start-up line. */
+static size_t largest_deflate_memory(void)
+{
+    wsf_deflate_params params;
+
+    params.send_window_bits = deflate.config.send_window_bits;
+    params.send_no_context_takeover = 0;
+    params.receive_window_bits = deflate.config.receive_window_bits;
+    params.receive_no_context_takeover = 0;
+    return wsf_deflate_rx_storage_size(&params) +
+           wsf_deflate_tx_storage_size(&params, WSF_DEFLATE_LEVEL_DEFAULT);
 }
 
 /* Parses the request head received so far and answers it. */
@@ -492,11 +507,12 @@ int main(int argc, char **argv)
     printf("echo_server: listening on %s (libwsframe %s)\n", shown, WSF_VERSION_STRING);
     if (deflate.enabled)
         printf("echo_server: permessage-deflate on: server window <= 2^%u%s, client window <= "
-               "2^%u%s\n",
+               "2^%u%s; at most %u KiB per compressing connection\n",
                (unsigned)deflate.config.send_window_bits,
                deflate.config.no_context_takeover ? " (no context takeover)" : "",
                (unsigned)deflate.config.receive_window_bits,
-               deflate.config.peer_no_context_takeover ? " (no context takeover)" : "");
+               deflate.config.peer_no_context_takeover ? " (no context takeover)" : "",
+               (unsigned)(largest_deflate_memory() / 1024));
     else
         printf("echo_server: permessage-deflate off\n");
     printf("open http://%s/\n", shown);
