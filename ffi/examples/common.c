@@ -121,16 +121,19 @@ static enum pump_result echo_rest(struct peer *p)
 }
 
 /* The automatic Pong, the Close echo, or the Close that fails the
- * connection, after every event (and after a protocol error). */
-static enum pump_result write_pending(struct peer *p)
+ * connection, after every event (and after a protocol error): 0, or -1 on
+ * a usage error (p->error set). */
+static int write_pending(struct peer *p)
 {
     size_t n;
     wsf_status st = wsf_conn_write_pending(p->conn, mask_key_for(p->conn), p->tx.data + p->tx.end,
                                            p->tx.cap - p->tx.end, &n);
-    if (st != WSF_OK)
-        return usage_error(p, st);
+    if (st != WSF_OK) {
+        p->error = st;
+        return -1;
+    }
     p->tx.end += n;
-    return PUMP_NEED_INPUT;
+    return 0;
 }
 
 enum pump_result pump(struct peer *p)
@@ -145,7 +148,7 @@ enum pump_result pump(struct peer *p)
             r = echo_rest(p);
             if (r != PUMP_FINISHED)
                 return r;
-            if (write_pending(p) == PUMP_ERROR)
+            if (write_pending(p) < 0)
                 return PUMP_ERROR;
             continue;
         }
@@ -182,7 +185,7 @@ enum pump_result pump(struct peer *p)
         } else if (wsf_status_close_code(st) == 0) {
             return usage_error(p, st); /* not a protocol error: a bug in this program */
         }
-        if (write_pending(p) == PUMP_ERROR)
+        if (write_pending(p) < 0)
             return PUMP_ERROR;
         if (st != WSF_OK)
             return PUMP_FINISHED; /* failed: its Close is in tx */
