@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Judge an Autobahn Testsuite report directory (wstest exits 0 even for an incomplete run).
 
-    check_report.py REPORT_DIR [--expected-cases FILE] [--agent NAME] [--strict-close]
+    check_report.py REPORT_DIR [--expected-cases FILE] [--agent NAME] [--strict-close] [--deflate]
 
 Reads REPORT_DIR/index.json ({agent: {case_id: {behavior, behaviorClose, reportfile, ...}}}),
 counts cases by `behavior` and by `behaviorClose`, lists every case that is not plainly OK
@@ -9,7 +9,10 @@ with its description (from the per-case JSON), and exits non-zero when
 
   * a case's behavior is FAILED (or anything other than OK/NON-STRICT/INFORMATIONAL/
     UNIMPLEMENTED),
-  * a case is UNIMPLEMENTED outside 12.* / 13.* (the permessage-deflate cases),
+  * a case is UNIMPLEMENTED outside 12.* / 13.* (the permessage-deflate cases), or, with
+    --deflate (the endpoint negotiates permessage-deflate), anywhere: wstest says UNIMPLEMENTED
+    when the endpoint declined the extension or did not offer what a 13.x case needs (a client
+    that does not offer `client_max_window_bits` gets 13.3-13.7 as UNIMPLEMENTED),
   * an expected case is missing from the report (crash, hang, timeout, short run),
   * with --strict-close, a case's behaviorClose is not OK or INFORMATIONAL.
 
@@ -18,7 +21,8 @@ with its description (from the per-case JSON), and exits non-zero when
 
 The last line printed is `N passed, M failed` (N = OK + NON-STRICT + INFORMATIONAL,
 M = FAILED + UNIMPLEMENTED + missing + other, and with --strict-close a bad closing behavior;
-UNIMPLEMENTED 12.*/13.* cases are reported as ", K skipped"). Standard library only.
+without --deflate, UNIMPLEMENTED 12.*/13.* cases are reported as ", K skipped"). Standard library
+only.
 """
 import argparse
 import collections
@@ -66,6 +70,9 @@ def main():
     parser.add_argument("--agent", help="agent name in index.json (default: the only one)")
     parser.add_argument("--strict-close", action="store_true",
                         help="also fail on a closing behavior other than OK/INFORMATIONAL")
+    parser.add_argument("--deflate", action="store_true",
+                        help="the endpoint negotiates permessage-deflate: UNIMPLEMENTED fails "
+                             "12.*/13.* too")
     args = parser.parse_args()
 
     expected_ids = None
@@ -115,8 +122,9 @@ def main():
         behavior, close = case["behavior"], case["behaviorClose"]
         bad_close = close not in CLOSE_PASSING
         bad = behavior not in PASSING or (bad_close and args.strict_close)
-        if behavior == "UNIMPLEMENTED" and case_id.split(".")[0] in ("12", "13"):
-            bad = False  # permessage-deflate: declined by design
+        deflate_case = case_id.split(".")[0] in ("12", "13")
+        if behavior == "UNIMPLEMENTED" and deflate_case and not args.deflate:
+            bad = False  # permessage-deflate declined by an endpoint without it
             skipped += 1
         elif bad:
             failed += 1
