@@ -214,39 +214,30 @@ static int window_bits(const char *arg, const char *name)
     return -1;
 }
 
-int deflate_option(struct deflate_options *o, uint32_t role, const char *arg)
+int deflate_option(struct deflate_options *o, const char *arg)
 {
-    int server = role == WSF_ROLE_SERVER;
-    /* Ours or the peer's, as seen from `role`. */
-    uint8_t *server_window = server ? &o->config.send_window_bits : &o->config.receive_window_bits;
-    uint8_t *client_window = server ? &o->config.receive_window_bits : &o->config.send_window_bits;
-    uint8_t *server_reset = server ? &o->config.no_context_takeover
-                                   : &o->config.peer_no_context_takeover;
-    uint8_t *client_reset = server ? &o->config.peer_no_context_takeover
-                                   : &o->config.no_context_takeover;
+    wsf_deflate_config *c = &o->config;
     int bits;
 
     if (strcmp(arg, "--no-deflate") == 0) {
         o->enabled = 0;
-    } else if (strcmp(arg, "--server-no-context-takeover") == 0) {
-        *server_reset = 1;
-    } else if (strcmp(arg, "--client-no-context-takeover") == 0) {
-        *client_reset = 1;
-    } else if ((bits = window_bits(arg, "--server-max-window-bits")) != 0) {
-        if (bits < 0)
-            goto bad;
-        *server_window = (uint8_t)bits;
-    } else if ((bits = window_bits(arg, "--client-max-window-bits")) != 0) {
-        if (bits < 0)
-            goto bad;
-        *client_window = (uint8_t)bits;
+    } else if (strcmp(arg, "--deflate-no-context-takeover") == 0) {
+        c->no_context_takeover = 1;
+    } else if (strcmp(arg, "--deflate-peer-no-context-takeover") == 0) {
+        c->peer_no_context_takeover = 1;
+    } else if ((bits = window_bits(arg, "--deflate-window-bits")) > 0) {
+        c->receive_window_bits = c->send_window_bits = (uint8_t)bits;
+    } else if (bits == 0 && (bits = window_bits(arg, "--deflate-receive-window-bits")) > 0) {
+        c->receive_window_bits = (uint8_t)bits;
+    } else if (bits == 0 && (bits = window_bits(arg, "--deflate-send-window-bits")) > 0) {
+        c->send_window_bits = (uint8_t)bits;
+    } else if (bits < 0) {
+        fprintf(stderr, "%s: window bits must be 8 to 15\n", arg);
+        return -1;
     } else {
         return 0;
     }
     return 1;
-bad:
-    fprintf(stderr, "%s: window bits must be 8 to 15\n", arg);
-    return -1;
 }
 
 int deflate_alloc(const wsf_deflate_params *params, struct deflate_memory *m)

@@ -89,25 +89,25 @@ struct deflate_options {
 
 /* The defaults: enabled, wsf_deflate_config_default(). */
 void deflate_options_init(struct deflate_options *o);
-/* Reads one command-line argument if it is a deflate option:
- *   --no-deflate                       decline (server) / do not offer (client)
- *   --server-max-window-bits=N         the server compresses with at most 2^N (8..15)
- *   --client-max-window-bits=N         the client compresses with at most 2^N (8..15)
- *   --server-no-context-takeover       the server resets its history after each message
- *   --client-no-context-takeover       the client resets its history after each message
- * The names are RFC 7692 §7.1's, from the wire's point of view, so they mean
- * the same on both programs; `role` (WSF_ROLE_SERVER / WSF_ROLE_CLIENT)
- * maps them onto our send or receive side. Returns 1 if `arg` was one (and
- * valid), 0 if it is not a deflate option, -1 (with a message) if its value
- * is bad. */
-int deflate_option(struct deflate_options *o, uint32_t role, const char *arg);
+/* Reads one command-line argument if it is a deflate option (the same
+ * flags as the Rust examples, core/examples/common):
+ *   --no-deflate                        neither offer nor accept permessage-deflate
+ *   --deflate-window-bits=N             both windows at most 2^N bytes (N in 8..15)
+ *   --deflate-receive-window-bits=N     the window the peer may compress with (our ring)
+ *   --deflate-send-window-bits=N        the window we compress with (our history)
+ *   --deflate-no-context-takeover       reset our compressor after every message
+ *   --deflate-peer-no-context-takeover  ask the peer to reset its compressor
+ * Returns 1 if `arg` was one (and valid), 0 if it is not a deflate option,
+ * -1 (with a message) if its value is bad. */
+int deflate_option(struct deflate_options *o, const char *arg);
 /* The usage lines of those options. */
-#define DEFLATE_USAGE                                                                      \
-    "  --no-deflate                   no permessage-deflate (default: negotiated)\n"        \
-    "  --server-max-window-bits=N     server compresses with a window of at most 2^N (8-15)\n" \
-    "  --client-max-window-bits=N     client compresses with a window of at most 2^N (8-15)\n" \
-    "  --server-no-context-takeover   server resets its compression history per message\n"  \
-    "  --client-no-context-takeover   client resets its compression history per message\n"
+#define DEFLATE_USAGE                                                                           \
+    "  --no-deflate                        neither offer nor accept permessage-deflate\n"        \
+    "  --deflate-window-bits=N             both windows at most 2^N bytes (N in 8..15)\n"        \
+    "  --deflate-receive-window-bits=N     the window the peer may compress with (our ring)\n"   \
+    "  --deflate-send-window-bits=N        the window we compress with (our history)\n"          \
+    "  --deflate-no-context-takeover       reset our compressor after every message\n"           \
+    "  --deflate-peer-no-context-takeover  ask the peer to reset its compressor\n"
 
 /* Memory for one connection's permessage-deflate: the inflater's ring
  * (wsf_deflate_rx_storage_size) and the compressor

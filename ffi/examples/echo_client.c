@@ -187,7 +187,7 @@ int main(int argc, char **argv)
 
     deflate_options_init(&deflate);
     for (arg = 1; arg < argc; arg++) {
-        r = deflate_option(&deflate, WSF_ROLE_CLIENT, argv[arg]);
+        r = deflate_option(&deflate, argv[arg]);
         if (r < 0)
             return 2;
         if (r == 1)

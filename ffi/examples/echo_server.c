@@ -5,9 +5,10 @@
  *     echo_server [OPTIONS] HOST:PORT      e.g. echo_server 127.0.0.1:9001
  *     echo_server.exe [OPTIONS] HOST:PORT  (Windows 7 or later, or Wine)
  *
- * OPTIONS (common.h, DEFLATE_USAGE): --no-deflate, --server-max-window-bits=N,
- * --client-max-window-bits=N, --server-no-context-takeover,
- * --client-no-context-takeover.
+ * OPTIONS (common.h, DEFLATE_USAGE; the Rust examples' flags): --no-deflate,
+ * --deflate-window-bits=N, --deflate-receive-window-bits=N,
+ * --deflate-send-window-bits=N, --deflate-no-context-takeover,
+ * --deflate-peer-no-context-takeover.
  *
  * One thread, non-blocking sockets, poll() (WSAPoll on Windows). Every
  * connection lives in a fixed table slot with its own receive and send
@@ -475,7 +476,7 @@ int main(int argc, char **argv)
 
     deflate_options_init(&deflate);
     for (arg = 1; arg < argc; arg++) {
-        r = deflate_option(&deflate, WSF_ROLE_SERVER, argv[arg]);
+        r = deflate_option(&deflate, argv[arg]);
         if (r < 0)
             return 2;
         if (r == 0 && (argv[arg][0] == '-' || addr != NULL))

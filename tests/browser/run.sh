@@ -3,7 +3,7 @@
 # driven by playwright-core opens the server's page on 127.0.0.1 and echoes non-ASCII text, ~360 KB
 # of compressible text and a 1 MiB binary message byte-exact, twice:
 #   deflate  the server negotiates permessage-deflate (RFC 7692) with window caps
-#            (--server-max-window-bits=12 --client-max-window-bits=11): ws.extensions and the 101
+#            (--deflate-send-window-bits=12 --deflate-receive-window-bits=11): ws.extensions and the 101
 #            must carry exactly the parameters it chose, and every message travels compressed
 #            both ways (Chromium compresses with a 2^11 window, the server inflates into a 2^11
 #            ring and compresses with a 2^12 window);
@@ -74,6 +74,6 @@ run_case() {
 
 rc=0
 run_case deflate "permessage-deflate; server_max_window_bits=12; client_max_window_bits=11" \
-    --server-max-window-bits=12 --client-max-window-bits=11 || rc=1
+    --deflate-send-window-bits=12 --deflate-receive-window-bits=11 || rc=1
 run_case plain "" --no-deflate || rc=1
 exit "$rc"
