@@ -96,6 +96,13 @@
 #define WSF_MAX_CLOSE_REASON 123
 
 /**
+ * The longest `Sec-WebSocket-Extensions` value `wsf_request_deflate_negotiate`
+ * or `wsf_deflate_client_offer` writes: a buffer of this size always
+ * suffices.
+ */
+#define WSF_DEFLATE_MAX_VALUE_LEN 128
+
+/**
  * Length of a `Sec-WebSocket-Key` value (base64 of 16 bytes).
  */
 #define WSF_KEY_LEN 24
@@ -301,6 +308,15 @@ enum wsf_status
      */
     WSF_INVALID_STATUS = 119,
     /**
+     * A compressed message is being received: only a connection with
+     * permessage-deflate on can continue it.
+     */
+    WSF_NEEDS_DECOMPRESSION = 120,
+    /**
+     * permessage-deflate storage too small for the negotiated parameters.
+     */
+    WSF_DEFLATE_MEMORY = 121,
+    /**
      * Another usage error (reported by a newer core).
      */
     WSF_USAGE_ERROR = 199,
@@ -374,6 +390,24 @@ enum wsf_status
      */
     WSF_PROTOCOL_TOO_MANY_FRAGMENTS = 1017,
     /**
+     * RSV1 (compressed) on a continuation frame (RFC 7692 §6.1); close 1002.
+     */
+    WSF_PROTOCOL_COMPRESSED_CONTINUATION = 1018,
+    /**
+     * RSV1 (compressed) on a control frame (RFC 7692 §6.1); close 1002.
+     */
+    WSF_PROTOCOL_COMPRESSED_CONTROL = 1019,
+    /**
+     * A compressed message is not valid DEFLATE for the negotiated window
+     * (RFC 7692 §7.2.2); close 1007.
+     */
+    WSF_PROTOCOL_CORRUPT_COMPRESSED_DATA = 1020,
+    /**
+     * A compressed message ends inside a DEFLATE block (RFC 7692 §7.2.1);
+     * close 1007.
+     */
+    WSF_PROTOCOL_TRUNCATED_COMPRESSED_MESSAGE = 1021,
+    /**
      * Another handshake error (reported by a newer core); HTTP 400.
      */
     WSF_HANDSHAKE_ERROR = 2000,
@@ -446,6 +480,36 @@ enum wsf_status
      * Client side: the server chose an extension that was not offered.
      */
     WSF_HANDSHAKE_RESPONSE_EXTENSION = 2106,
+    /**
+     * Client side: another flaw of the server's permessage-deflate answer
+     * (reported by a newer core; RFC 7692 §7.1). Drop the connection.
+     */
+    WSF_HANDSHAKE_DEFLATE_ANSWER = 2107,
+    /**
+     * Client side: permessage-deflate answered more than once.
+     */
+    WSF_HANDSHAKE_DEFLATE_REPEATED = 2108,
+    /**
+     * Client side: a permessage-deflate parameter not defined for an answer.
+     */
+    WSF_HANDSHAKE_DEFLATE_UNKNOWN_PARAMETER = 2109,
+    /**
+     * Client side: a permessage-deflate parameter given twice.
+     */
+    WSF_HANDSHAKE_DEFLATE_DUPLICATE_PARAMETER = 2110,
+    /**
+     * Client side: window bits missing or not 8..15 (§7.1.2).
+     */
+    WSF_HANDSHAKE_DEFLATE_BAD_WINDOW_BITS = 2111,
+    /**
+     * Client side: a no-context-takeover parameter with a value (§7.1.1).
+     */
+    WSF_HANDSHAKE_DEFLATE_UNEXPECTED_VALUE = 2112,
+    /**
+     * Client side: `server_max_window_bits` above what was offered, or
+     * absent although one was offered (§7.1.2.1).
+     */
+    WSF_HANDSHAKE_DEFLATE_WINDOW_TOO_LARGE = 2113,
     /**
      * A panic was caught at the boundary (a bug in wsframe). The objects
      * passed to the call must not be used again.
@@ -661,6 +725,31 @@ typedef uint32_t wsf_winhttp_buffer_type;
 #endif // __cplusplus
 
 /**
+ * The compressor's effort (a `uint32_t` argument).
+ */
+enum wsf_deflate_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Greedy matching with a short search: the fastest.
+     */
+    WSF_DEFLATE_LEVEL_FAST = 0,
+    /**
+     * Lazy matching: smaller output, more time and storage.
+     */
+    WSF_DEFLATE_LEVEL_DEFAULT = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum wsf_deflate_level wsf_deflate_level;
+#else
+typedef uint32_t wsf_deflate_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A WebSocket connection after the opening handshake, for either role
  * (opaque). Create it with `wsf_conn_init` in storage of `wsf_conn_size()`
  * bytes aligned to `wsf_conn_align()`; it holds no other resources, so
@@ -839,7 +928,9 @@ typedef struct wsf_config {
 
 /**
  * What one `wsf_conn_recv` call did. Pointers point into the buffer given
- * to that call (already unmasked) and are valid until it is reused.
+ * to that call (already unmasked) and are valid until it is reused; the
+ * payloads of compressed messages point into the connection's
+ * permessage-deflate ring instead, valid until the next `wsf_conn_recv`.
  */
 typedef struct wsf_event {
     /**
@@ -879,6 +970,115 @@ typedef struct wsf_event {
      */
     size_t consumed;
 } wsf_event;
+
+/**
+ * What this endpoint's memory allows and asks for (RFC 7692 §7.1).
+ * Window bits are 8..=15 (2^bits bytes); flags are non-zero for true.
+ */
+typedef struct wsf_deflate_config {
+    /**
+     * The largest window the receive ring holds: the peer is never
+     * allowed a larger one.
+     */
+    uint8_t receive_window_bits;
+    /**
+     * The largest window our compressor history holds.
+     */
+    uint8_t send_window_bits;
+    /**
+     * Ask the peer to reset its compressor after every message
+     * (`client_no_context_takeover` in a server's answer,
+     * `server_no_context_takeover` in a client's offer).
+     */
+    uint8_t peer_no_context_takeover;
+    /**
+     * Reset our own compressor after every message, and say so.
+     */
+    uint8_t no_context_takeover;
+} wsf_deflate_config;
+
+/**
+ * A client's opening handshake that passed every check of RFC 6455
+ * §4.2.1. All pointers point into the buffer given to
+ * `wsf_request_parse` (or the strings given to `wsf_request_from_headers`)
+ * and are valid as long as it is.
+ */
+typedef struct wsf_request {
+    /**
+     * The request target, e.g. `/chat?room=1` (not decoded).
+     */
+    struct wsf_str path;
+    /**
+     * The `Host` value, without surrounding whitespace.
+     */
+    struct wsf_str host;
+    /**
+     * The `Origin` value; absent (`{NULL, 0}`) if none was sent. A server
+     * for browsers should refuse untrusted origins (`wsf_handshake_write_status`
+     * with 403).
+     */
+    struct wsf_str origin;
+    /**
+     * The `Sec-WebSocket-Key` value (input of `wsf_handshake_accept_key`).
+     */
+    struct wsf_str key;
+    /**
+     * Bytes of the buffer the head used; the bytes after it are the
+     * client's first frames (feed them to `wsf_conn_recv`). 0 for
+     * `wsf_request_from_headers`.
+     */
+    size_t head_len;
+    /**
+     * Entries used in `headers`.
+     */
+    size_t header_count;
+    /**
+     * Every header line, in order.
+     */
+    struct wsf_http_header headers[WSF_MAX_HEADERS];
+} wsf_request;
+
+/**
+ * The negotiated parameters, from this endpoint's point of view. Give them
+ * to `wsf_deflate_rx_storage_size`, `wsf_deflate_tx_storage_size` and
+ * `wsf_conn_deflate_init`.
+ */
+typedef struct wsf_deflate_params {
+    /**
+     * Compress with a window of at most 2^this bytes (8..=15).
+     */
+    uint8_t send_window_bits;
+    /**
+     * Non-zero: reset the compressor after every message.
+     */
+    uint8_t send_no_context_takeover;
+    /**
+     * The peer compresses with a window of at most 2^this bytes (8..=15).
+     */
+    uint8_t receive_window_bits;
+    /**
+     * Non-zero: the peer resets its compressor after every message.
+     */
+    uint8_t receive_no_context_takeover;
+} wsf_deflate_params;
+
+/**
+ * What one `wsf_conn_send_deflate` call did.
+ */
+typedef struct wsf_sent {
+    /**
+     * Bytes of the payload piece taken: offer the rest again.
+     */
+    size_t consumed;
+    /**
+     * Bytes of the frame written at the start of `out` (0: none this time).
+     */
+    size_t written;
+    /**
+     * Non-zero: this frame ended the message (FIN).
+     */
+    uint8_t message_end;
+} wsf_sent;
 
 /**
  * One extension offer, e.g. `permessage-deflate; client_max_window_bits`.
@@ -927,47 +1127,6 @@ typedef struct wsf_message {
      */
     size_t payload_len;
 } wsf_message;
-
-/**
- * A client's opening handshake that passed every check of RFC 6455
- * §4.2.1. All pointers point into the buffer given to
- * `wsf_request_parse` (or the strings given to `wsf_request_from_headers`)
- * and are valid as long as it is.
- */
-typedef struct wsf_request {
-    /**
-     * The request target, e.g. `/chat?room=1` (not decoded).
-     */
-    struct wsf_str path;
-    /**
-     * The `Host` value, without surrounding whitespace.
-     */
-    struct wsf_str host;
-    /**
-     * The `Origin` value; absent (`{NULL, 0}`) if none was sent. A server
-     * for browsers should refuse untrusted origins (`wsf_handshake_write_status`
-     * with 403).
-     */
-    struct wsf_str origin;
-    /**
-     * The `Sec-WebSocket-Key` value (input of `wsf_handshake_accept_key`).
-     */
-    struct wsf_str key;
-    /**
-     * Bytes of the buffer the head used; the bytes after it are the
-     * client's first frames (feed them to `wsf_conn_recv`). 0 for
-     * `wsf_request_from_headers`.
-     */
-    size_t head_len;
-    /**
-     * Entries used in `headers`.
-     */
-    size_t header_count;
-    /**
-     * Every header line, in order.
-     */
-    struct wsf_http_header headers[WSF_MAX_HEADERS];
-} wsf_request;
 
 /**
  * The application's answer to a request (RFC 6455 §4.2.2 item 5). All
@@ -1208,6 +1367,13 @@ void wsf_conn_free(struct wsf_conn *conn);
  * of `WSF_MIN_RECV_BUFFER` bytes or more always makes progress; large
  * messages arrive in pieces.
  *
+ * With permessage-deflate on (`wsf_conn_deflate_init`), compressed
+ * messages are inflated: their payloads point into the rx block's ring
+ * (valid until the next call), `frame_end` comes only with
+ * `message_end`, and a piece may come with `consumed` 0 (inflated from
+ * input already taken): call again. Without it, a compressed frame fails
+ * the connection (`WSF_PROTOCOL_RESERVED_BITS`).
+ *
  * After every call, `wsf_conn_write_pending` drains what must be sent.
  * Errors: `WSF_NULL_POINTER`, or a protocol error (`WSF_PROTOCOL_*`): the
  * connection is failed, its Close (`wsf_status_close_code`) is pending,
@@ -1302,6 +1468,180 @@ wsf_status wsf_conn_fail(struct wsf_conn *conn, uint32_t status);
 wsf_status wsf_conn_keepalive_poll(struct wsf_conn *conn,
                                    uint64_t now_ms,
                                    wsf_keepalive_action *action);
+
+/**
+ * Full 32 KiB windows both ways with context takeover both ways: what
+ * browsers expect and what compresses best. Memory: see
+ * `wsf_deflate_rx_storage_size` and `wsf_deflate_tx_storage_size`.
+ *
+ * # Safety
+ * Always safe to call.
+ */
+struct wsf_deflate_config wsf_deflate_config_default(void);
+
+/**
+ * Server side (RFC 7692 §5.1, §7.1): picks the first permessage-deflate
+ * offer of `request` (from `wsf_request_parse` or
+ * `wsf_request_from_headers`) that `config` can accept. Accepted:
+ * `*accepted` = 1, `*params` the parameters to use, and the answer for
+ * `wsf_response.extensions` in `answer` (`*answer_len` bytes, not
+ * NUL-terminated; `WSF_DEFLATE_MAX_VALUE_LEN` bytes always suffice).
+ * Declined (no offer, or none acceptable): `*accepted` = 0,
+ * `*answer_len` = 0, `*params` untouched; answer without the extension.
+ *
+ * Errors: `WSF_NULL_POINTER`, `WSF_INVALID_ARGUMENT` (window bits outside
+ * 8..=15, or `answer` overlapping the request's strings),
+ * `WSF_BUFFER_TOO_SMALL` (`*answer_len` = the size needed), or the
+ * `WSF_HANDSHAKE_*` error of a view that was modified.
+ *
+ * # Safety
+ * `request` is NULL or a view whose buffers are still valid; `config`,
+ * `params`, `accepted` NULL or valid; `answer` NULL with `answer_cap` 0
+ * or valid for writes of `answer_cap` bytes; `answer_len` NULL or valid
+ * for a write.
+ */
+wsf_status wsf_request_deflate_negotiate(const struct wsf_request *request,
+                                         const struct wsf_deflate_config *config,
+                                         struct wsf_deflate_params *params,
+                                         uint8_t *accepted,
+                                         char *answer,
+                                         size_t answer_cap,
+                                         size_t *answer_len);
+
+/**
+ * Client side (RFC 7692 §5.1): the `Sec-WebSocket-Extensions` value to
+ * offer (`wsf_client_request.extensions`) for `config`:
+ * `permessage-deflate; client_max_window_bits`, plus
+ * `server_max_window_bits` for a receive window below 15 and the
+ * no-context-takeover parameters asked for. Not NUL-terminated;
+ * `WSF_DEFLATE_MAX_VALUE_LEN` bytes always suffice.
+ *
+ * Errors: `WSF_NULL_POINTER`, `WSF_INVALID_ARGUMENT` (window bits outside
+ * 8..=15), `WSF_BUFFER_TOO_SMALL` (`*written` = the size needed).
+ *
+ * # Safety
+ * `config` is NULL or valid; `out` NULL with `out_len` 0 or valid for
+ * writes of `out_len` bytes; `written` NULL or valid for a write.
+ */
+wsf_status wsf_deflate_client_offer(const struct wsf_deflate_config *config,
+                                    char *out,
+                                    size_t out_len,
+                                    size_t *written);
+
+/**
+ * Client side (RFC 7692 §7.1): checks the server's
+ * `Sec-WebSocket-Extensions` value (`wsf_server_response.extensions`;
+ * NULL with `value_len` 0 when absent) against the offer made for
+ * `config`. Accepted: `*accepted` = 1 and `*params`; not accepted:
+ * `*accepted` = 0, `*params` untouched. The handshake already refused
+ * extensions that were not offered.
+ *
+ * Errors: `WSF_NULL_POINTER`, `WSF_INVALID_ARGUMENT` (window bits outside
+ * 8..=15), `WSF_HANDSHAKE_BAD_HEADER_VALUE` (not §9.1 grammar),
+ * `WSF_HANDSHAKE_DEFLATE_*` (the answer breaks §7.1): fail the
+ * connection (drop it).
+ *
+ * # Safety
+ * `value` is NULL with `value_len` 0 or valid for `value_len` bytes;
+ * `config`, `params`, `accepted` NULL or valid.
+ */
+wsf_status wsf_deflate_check_answer(const char *value,
+                                    size_t value_len,
+                                    const struct wsf_deflate_config *config,
+                                    struct wsf_deflate_params *params,
+                                    uint8_t *accepted);
+
+/**
+ * Bytes of the receiving block `params` need: the inflater (~8 KiB) plus
+ * its ring of 2^`receive_window_bits` bytes. 0 for window bits outside
+ * 8..=15 or a NULL `params`.
+ *
+ * # Safety
+ * `params` is NULL or valid.
+ */
+size_t wsf_deflate_rx_storage_size(const struct wsf_deflate_params *params);
+
+/**
+ * Bytes of the sending block `params` need at `level` (a
+ * `wsf_deflate_level`): the compressor plus its history and tables. 0 for
+ * window bits outside 8..=15, an unknown level or a NULL `params`.
+ *
+ * # Safety
+ * `params` is NULL or valid.
+ */
+size_t wsf_deflate_tx_storage_size(const struct wsf_deflate_params *params, uint32_t level);
+
+/**
+ * The alignment both deflate blocks need.
+ *
+ * # Safety
+ * Always safe to call.
+ */
+size_t wsf_deflate_storage_align(void);
+
+/**
+ * Turns permessage-deflate on for `conn` with the negotiated `params`:
+ * the receiving half in `rx_storage` (`wsf_deflate_rx_storage_size(params)`
+ * bytes, aligned to `wsf_deflate_storage_align()`; required), the sending
+ * half at `level` in `tx_storage` (`wsf_deflate_tx_storage_size(params,
+ * level)` bytes, same alignment), or NULL with `tx_len` 0 for none: every
+ * message then goes out uncompressed. Call it right after `wsf_conn_init`,
+ * before the first `wsf_conn_recv`. From then on `wsf_conn_recv` inflates
+ * compressed messages (their payloads point into the rx block) and
+ * `wsf_conn_send_deflate` compresses. Calling it again replaces both
+ * halves (the old blocks are no longer used).
+ *
+ * Errors: `WSF_NULL_POINTER`, `WSF_INVALID_ARGUMENT` (window bits outside
+ * 8..=15, unknown level, or the blocks overlapping),
+ * `WSF_STORAGE_TOO_SMALL`, `WSF_STORAGE_MISALIGNED`; nothing changed.
+ *
+ * # Safety
+ * `conn` is NULL or live; `params` NULL or valid; `rx_storage` NULL or
+ * valid for reads and writes of `rx_len` bytes, `tx_storage` likewise for
+ * `tx_len` (NULL with 0 allowed), neither used for anything else nor
+ * released while `conn` is used.
+ */
+wsf_status wsf_conn_deflate_init(struct wsf_conn *conn,
+                                 const struct wsf_deflate_params *params,
+                                 uint32_t level,
+                                 void *rx_storage,
+                                 size_t rx_len,
+                                 void *tx_storage,
+                                 size_t tx_len);
+
+/**
+ * Sends the next piece of a message of `kind` (a `wsf_data_kind`),
+ * compressed (RFC 7692 §7.2.1) when the connection has a sending half
+ * (`wsf_conn_deflate_init` with tx storage), else as it is: at most one
+ * frame per call, written at `out[0..sent->written]`. `last` non-zero says
+ * `payload` ends the message. Loop offering `payload + sent->consumed`
+ * until `sent->message_end`; a call may take input and write no frame
+ * (the compressor keeps it for the next frame). The first frame of a
+ * compressed message carries RSV1, the others are continuations. A
+ * client masks each frame with that call's `mask_key` (fresh for every
+ * call). To send a message uncompressed on a compressing connection (a
+ * secret next to attacker-chosen text: CRIME, BREACH), use
+ * `wsf_conn_send_data` for it. `out` needs room for a frame header and at
+ * least one byte (`WSF_MAX_FRAME_HEADER + 1` always suffices).
+ *
+ * Errors: `WSF_NULL_POINTER`, `WSF_INVALID_ARGUMENT` (kind, or `out`
+ * overlapping `payload`), `WSF_CLOSED`, `WSF_MESSAGE_IN_PROGRESS` (another
+ * message, compressed or not, is being sent), `WSF_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ * `conn` is NULL or live; `payload` NULL with length 0 or valid for
+ * `payload_len` bytes; `out` likewise for writes of `out_len`; `sent`
+ * NULL or valid for a write.
+ */
+wsf_status wsf_conn_send_deflate(struct wsf_conn *conn,
+                                 uint32_t kind,
+                                 uint8_t last,
+                                 const uint8_t *payload,
+                                 size_t payload_len,
+                                 uint32_t mask_key,
+                                 uint8_t *out,
+                                 size_t out_len,
+                                 struct wsf_sent *sent);
 
 /**
  * The `index`th extension of a `Sec-WebSocket-Extensions` header value

@@ -3,8 +3,10 @@
 //! `send.rs`.
 
 use core::ffi::c_void;
+use core::ptr::NonNull;
 
-use wsframe::{Connection, KeepAlive, KeepAliveAction, Role, State};
+use wsframe::deflate::{Compression, Decompression};
+use wsframe::{Connection, DataKind, Error, KeepAlive, KeepAliveAction, Recv, Role, Sent, State};
 
 use crate::boundary::{guard, handle, handle_mut, in_place, optional, place};
 use crate::config::wsf_config;
@@ -21,8 +23,21 @@ pub struct wsf_conn {
     pub(crate) keepalive: Option<KeepAlive>,
     /// The keep-alive interval and timeout configured (for `wsf_conn_config`).
     keepalive_ms: (u64, u64),
+    /// permessage-deflate, once `wsf_conn_deflate_init` turned it on.
+    pub(crate) deflate: Option<Deflate>,
     #[cfg(feature = "alloc")]
     heap: bool,
+}
+
+/// The two halves of permessage-deflate, each at the start of a block of
+/// caller storage (`deflate.rs`); only pointers live in the connection.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Deflate {
+    /// The receiving half, over the ring after it in the rx block.
+    pub(crate) rx: NonNull<Decompression<'static>>,
+    /// The sending half, over the storage after it in the tx block; `None`:
+    /// messages go out uncompressed.
+    pub(crate) tx: Option<NonNull<Compression<'static>>>,
 }
 
 /// Which end of the connection we are (who masks, RFC 6455 §5.1).
@@ -92,10 +107,98 @@ impl wsf_conn {
             conn: Connection::new(role(role_number)?, config.core()),
             keepalive: config.keepalive(),
             keepalive_ms: (config.keepalive_interval_ms, config.keepalive_timeout_ms),
+            deflate: None,
             #[cfg(feature = "alloc")]
             heap: false,
         })
     }
+
+    /// Receives with `recv`, or with `recv_deflate` once the extension is
+    /// on (payloads of compressed messages are then lent from the ring).
+    fn recv<'a>(&mut self, buf: &'a mut [u8]) -> Result<Recv<'a>, Error> {
+        match self.deflate {
+            Some(Deflate { rx, .. }) => {
+                // SAFETY: `rx` was placed by `wsf_conn_deflate_init` in
+                // storage its caller keeps for this connection alone while
+                // the connection is used; no other reference to it exists.
+                let z = unsafe { &mut *rx.as_ptr() };
+                self.conn.recv_deflate(buf, z)
+            }
+            None => self.conn.recv(buf),
+        }
+    }
+
+    /// The next frame of a message sent with `send_deflate` when there is a
+    /// sending half, else as it is, as much of `payload` as fits in `out`.
+    pub(crate) fn send_deflate(
+        &mut self,
+        kind: DataKind,
+        payload: &[u8],
+        last: bool,
+        mask_key: [u8; 4],
+        out: &mut [u8],
+    ) -> Result<Sent, Error> {
+        match self.deflate.and_then(|d| d.tx) {
+            Some(tx) => {
+                // SAFETY: as for `rx` in `recv`.
+                let z = unsafe { &mut *tx.as_ptr() };
+                self.conn
+                    .send_deflate(kind, payload, last, z, mask_key, out)
+            }
+            None => {
+                let masked = self.conn.role() == Role::Client;
+                let n = plain_piece(payload.len(), out.len(), masked)?;
+                let piece = payload.get(..n).unwrap_or(payload);
+                let fin = last && n == payload.len();
+                if !fin && n == 0 {
+                    return Ok(Sent {
+                        consumed: 0,
+                        written: 0,
+                        message_end: false,
+                    });
+                }
+                let written = self.conn.send_data(kind, fin, piece, mask_key, out)?;
+                Ok(Sent {
+                    consumed: n,
+                    written,
+                    message_end: fin,
+                })
+            }
+        }
+    }
+}
+
+/// Frame header bytes for a payload of `len` (RFC 6455 §5.2).
+const fn header_len(len: usize, masked: bool) -> usize {
+    let extended = if len > 0xffff {
+        8
+    } else if len > 125 {
+        2
+    } else {
+        0
+    };
+    2 + extended + if masked { 4 } else { 0 }
+}
+
+/// The longest prefix of a `payload_len` payload whose frame fits in
+/// `out_len` bytes; `WSF_BUFFER_TOO_SMALL` when not even one byte (or, for
+/// an empty payload, the header) fits.
+fn plain_piece(payload_len: usize, out_len: usize, masked: bool) -> Result<usize, Error> {
+    // The longest piece per length encoding (7-bit, 16-bit, 64-bit).
+    let fits = [(0, 125), (126, 0xffff), (0x1_0000, usize::MAX)]
+        .into_iter()
+        .map(|(at_least, at_most)| {
+            let room = out_len.saturating_sub(header_len(at_least, masked));
+            payload_len.min(room).min(at_most)
+        })
+        .filter(|&n| header_len(n, masked) + n <= out_len)
+        .max()
+        .unwrap_or(0);
+    let needed = header_len(payload_len.min(1), masked) + payload_len.min(1);
+    if needed > out_len {
+        return Err(wsframe::UsageError::BufferTooSmall { needed }.into());
+    }
+    Ok(fits)
 }
 
 /// Bytes of storage a `wsf_conn` needs.
@@ -196,6 +299,13 @@ pub unsafe extern "C" fn wsf_conn_free(conn: *mut wsf_conn) {
 /// of `WSF_MIN_RECV_BUFFER` bytes or more always makes progress; large
 /// messages arrive in pieces.
 ///
+/// With permessage-deflate on (`wsf_conn_deflate_init`), compressed
+/// messages are inflated: their payloads point into the rx block's ring
+/// (valid until the next call), `frame_end` comes only with
+/// `message_end`, and a piece may come with `consumed` 0 (inflated from
+/// input already taken): call again. Without it, a compressed frame fails
+/// the connection (`WSF_PROTOCOL_RESERVED_BITS`).
+///
 /// After every call, `wsf_conn_write_pending` drains what must be sent.
 /// Errors: `WSF_NULL_POINTER`, or a protocol error (`WSF_PROTOCOL_*`): the
 /// connection is failed, its Close (`wsf_status_close_code`) is pending,
@@ -216,7 +326,7 @@ pub unsafe extern "C" fn wsf_conn_recv(
         let conn = handle_mut!(conn)?;
         let out = handle_mut!(out)?;
         let buf = in_place!(buf, len)?;
-        let recv = conn.conn.recv(buf)?;
+        let recv = conn.recv(buf)?;
         *out = wsf_event::from_recv(&recv);
         Ok(())
     })
@@ -362,4 +472,35 @@ pub unsafe extern "C" fn wsf_conn_keepalive_poll(
         };
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The uncompressed fallback of `wsf_conn_send_deflate` takes the
+    /// longest prefix whose frame fits, across the 7-bit, 16-bit and
+    /// 64-bit length encodings (RFC 6455 §5.2), masked or not.
+    #[test]
+    fn plain_piece_is_the_longest_that_fits() {
+        for masked in [false, true] {
+            let lens = (0..300).chain(65_400..65_700).chain([70_000, 1 << 20]);
+            for out_len in lens {
+                for payload_len in [0, 1, 125, 126, 127, 65_535, 65_536, 100_000] {
+                    let fits = |n: usize| n <= payload_len && header_len(n, masked) + n <= out_len;
+                    match plain_piece(payload_len, out_len, masked) {
+                        Ok(n) => {
+                            assert!(fits(n), "{payload_len} into {out_len}: {n}");
+                            assert!(
+                                !fits(n + 1),
+                                "{payload_len} into {out_len}: {n} not longest"
+                            );
+                            assert!(n > 0 || payload_len == 0);
+                        }
+                        Err(_) => assert!(!fits(payload_len.min(1))),
+                    }
+                }
+            }
+        }
+    }
 }

@@ -57,7 +57,9 @@ pub(crate) fn data_kind(kind: u32) -> Result<DataKind, wsf_status> {
 }
 
 /// What one `wsf_conn_recv` call did. Pointers point into the buffer given
-/// to that call (already unmasked) and are valid until it is reused.
+/// to that call (already unmasked) and are valid until it is reused; the
+/// payloads of compressed messages point into the connection's
+/// permessage-deflate ring instead, valid until the next `wsf_conn_recv`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct wsf_event {

@@ -119,6 +119,9 @@ pub unsafe extern "C" fn wsf_status_hresult(status: u32) -> u32 {
         }
         WSF_HANDSHAKE_RESPONSE_SUBPROTOCOL => WSF_E_SUBPROTOCOL_NOT_SUPPORTED,
         WSF_HANDSHAKE_RESPONSE_EXTENSION => WSF_E_PROTOCOL_EXTENSIONS_NOT_SUPPORTED,
+        WSF_DEFLATE_MEMORY => WSF_E_INVALIDARG,
+        WSF_HANDSHAKE_DEFLATE_ANSWER => WSF_E_INVALID_PROTOCOL_FORMAT,
+        s if s.deflate_answer_error().is_some() => WSF_E_INVALID_PROTOCOL_FORMAT,
         WSF_PANIC => WSF_E_UNEXPECTED,
         s if s.protocol_error().is_some() || s.handshake_error().is_some() => {
             WSF_E_INVALID_PROTOCOL_FORMAT

@@ -56,6 +56,7 @@ pub mod close;
 pub mod config;
 pub mod conn;
 pub mod counted;
+pub mod deflate;
 pub mod event;
 pub mod extensions;
 pub mod handshake;

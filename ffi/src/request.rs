@@ -94,7 +94,7 @@ impl wsf_request {
     ///
     /// # Safety
     /// The view's pointers are valid for their lengths for `'a`.
-    unsafe fn core<'a>(&self) -> Result<Request<'a>, wsf_status> {
+    pub(crate) unsafe fn core<'a>(&self) -> Result<Request<'a>, wsf_status> {
         // SAFETY: forwarded contract.
         let path = unsafe { self.path.text() }
             .map_err(not_utf8_as(wsf_status::WSF_HANDSHAKE_MALFORMED_HEAD))?;

@@ -2,6 +2,7 @@
 //! never renumbered, with the close code or HTTP status each error calls
 //! for (taken from the core's errors, not restated here).
 
+use wsframe::deflate::ResponseError;
 use wsframe::{Error, HandshakeError, ProtocolError, UsageError};
 
 use crate::counted::wsf_str;
@@ -64,6 +65,11 @@ pub enum wsf_status {
     WSF_REASSEMBLY = 118,
     /// An HTTP refusal was asked for with a status outside 400–599.
     WSF_INVALID_STATUS = 119,
+    /// A compressed message is being received: only a connection with
+    /// permessage-deflate on can continue it.
+    WSF_NEEDS_DECOMPRESSION = 120,
+    /// permessage-deflate storage too small for the negotiated parameters.
+    WSF_DEFLATE_MEMORY = 121,
     /// Another usage error (reported by a newer core).
     WSF_USAGE_ERROR = 199,
 
@@ -104,6 +110,16 @@ pub enum wsf_status {
     WSF_PROTOCOL_MESSAGE_TOO_BIG = 1016,
     /// More fragments than `max_fragments`; close 1009.
     WSF_PROTOCOL_TOO_MANY_FRAGMENTS = 1017,
+    /// RSV1 (compressed) on a continuation frame (RFC 7692 §6.1); close 1002.
+    WSF_PROTOCOL_COMPRESSED_CONTINUATION = 1018,
+    /// RSV1 (compressed) on a control frame (RFC 7692 §6.1); close 1002.
+    WSF_PROTOCOL_COMPRESSED_CONTROL = 1019,
+    /// A compressed message is not valid DEFLATE for the negotiated window
+    /// (RFC 7692 §7.2.2); close 1007.
+    WSF_PROTOCOL_CORRUPT_COMPRESSED_DATA = 1020,
+    /// A compressed message ends inside a DEFLATE block (RFC 7692 §7.2.1);
+    /// close 1007.
+    WSF_PROTOCOL_TRUNCATED_COMPRESSED_MESSAGE = 1021,
 
     /// Another handshake error (reported by a newer core); HTTP 400.
     WSF_HANDSHAKE_ERROR = 2000,
@@ -142,6 +158,22 @@ pub enum wsf_status {
     WSF_HANDSHAKE_RESPONSE_SUBPROTOCOL = 2105,
     /// Client side: the server chose an extension that was not offered.
     WSF_HANDSHAKE_RESPONSE_EXTENSION = 2106,
+    /// Client side: another flaw of the server's permessage-deflate answer
+    /// (reported by a newer core; RFC 7692 §7.1). Drop the connection.
+    WSF_HANDSHAKE_DEFLATE_ANSWER = 2107,
+    /// Client side: permessage-deflate answered more than once.
+    WSF_HANDSHAKE_DEFLATE_REPEATED = 2108,
+    /// Client side: a permessage-deflate parameter not defined for an answer.
+    WSF_HANDSHAKE_DEFLATE_UNKNOWN_PARAMETER = 2109,
+    /// Client side: a permessage-deflate parameter given twice.
+    WSF_HANDSHAKE_DEFLATE_DUPLICATE_PARAMETER = 2110,
+    /// Client side: window bits missing or not 8..15 (§7.1.2).
+    WSF_HANDSHAKE_DEFLATE_BAD_WINDOW_BITS = 2111,
+    /// Client side: a no-context-takeover parameter with a value (§7.1.1).
+    WSF_HANDSHAKE_DEFLATE_UNEXPECTED_VALUE = 2112,
+    /// Client side: `server_max_window_bits` above what was offered, or
+    /// absent although one was offered (§7.1.2.1).
+    WSF_HANDSHAKE_DEFLATE_WINDOW_TOO_LARGE = 2113,
 
     /// A panic was caught at the boundary (a bug in wsframe). The objects
     /// passed to the call must not be used again.
@@ -172,6 +204,8 @@ const ALL: &[wsf_status] = &[
     WSF_INVALID_TOKEN,
     WSF_REASSEMBLY,
     WSF_INVALID_STATUS,
+    WSF_NEEDS_DECOMPRESSION,
+    WSF_DEFLATE_MEMORY,
     WSF_USAGE_ERROR,
     WSF_PROTOCOL_ERROR,
     WSF_PROTOCOL_RESERVED_BITS,
@@ -190,6 +224,10 @@ const ALL: &[wsf_status] = &[
     WSF_PROTOCOL_FRAME_TOO_BIG,
     WSF_PROTOCOL_MESSAGE_TOO_BIG,
     WSF_PROTOCOL_TOO_MANY_FRAGMENTS,
+    WSF_PROTOCOL_COMPRESSED_CONTINUATION,
+    WSF_PROTOCOL_COMPRESSED_CONTROL,
+    WSF_PROTOCOL_CORRUPT_COMPRESSED_DATA,
+    WSF_PROTOCOL_TRUNCATED_COMPRESSED_MESSAGE,
     WSF_HANDSHAKE_ERROR,
     WSF_HANDSHAKE_MALFORMED_HEAD,
     WSF_HANDSHAKE_HEAD_TOO_LARGE,
@@ -208,6 +246,13 @@ const ALL: &[wsf_status] = &[
     WSF_HANDSHAKE_RESPONSE_ACCEPT,
     WSF_HANDSHAKE_RESPONSE_SUBPROTOCOL,
     WSF_HANDSHAKE_RESPONSE_EXTENSION,
+    WSF_HANDSHAKE_DEFLATE_ANSWER,
+    WSF_HANDSHAKE_DEFLATE_REPEATED,
+    WSF_HANDSHAKE_DEFLATE_UNKNOWN_PARAMETER,
+    WSF_HANDSHAKE_DEFLATE_DUPLICATE_PARAMETER,
+    WSF_HANDSHAKE_DEFLATE_BAD_WINDOW_BITS,
+    WSF_HANDSHAKE_DEFLATE_UNEXPECTED_VALUE,
+    WSF_HANDSHAKE_DEFLATE_WINDOW_TOO_LARGE,
     WSF_PANIC,
 ];
 
@@ -249,6 +294,10 @@ core_table!(ProtocolError, WSF_PROTOCOL_ERROR, from_protocol, to_protocol, {
     WSF_PROTOCOL_FRAME_TOO_BIG <=> ProtocolError::FrameTooBig => ProtocolError::FrameTooBig,
     WSF_PROTOCOL_MESSAGE_TOO_BIG <=> ProtocolError::MessageTooBig => ProtocolError::MessageTooBig,
     WSF_PROTOCOL_TOO_MANY_FRAGMENTS <=> ProtocolError::TooManyFragments => ProtocolError::TooManyFragments,
+    WSF_PROTOCOL_COMPRESSED_CONTINUATION <=> ProtocolError::CompressedContinuation => ProtocolError::CompressedContinuation,
+    WSF_PROTOCOL_COMPRESSED_CONTROL <=> ProtocolError::CompressedControl => ProtocolError::CompressedControl,
+    WSF_PROTOCOL_CORRUPT_COMPRESSED_DATA <=> ProtocolError::CorruptCompressedData => ProtocolError::CorruptCompressedData,
+    WSF_PROTOCOL_TRUNCATED_COMPRESSED_MESSAGE <=> ProtocolError::TruncatedCompressedMessage => ProtocolError::TruncatedCompressedMessage,
 });
 
 core_table!(HandshakeError, WSF_HANDSHAKE_ERROR, from_handshake, to_handshake, {
@@ -283,6 +332,18 @@ core_table!(UsageError, WSF_USAGE_ERROR, from_usage, to_usage, {
     WSF_INVALID_TOKEN <=> UsageError::InvalidToken => UsageError::InvalidToken,
     WSF_REASSEMBLY <=> UsageError::Reassembly => UsageError::Reassembly,
     WSF_INVALID_STATUS <=> UsageError::InvalidStatus => UsageError::InvalidStatus,
+    WSF_NEEDS_DECOMPRESSION <=> UsageError::NeedsDecompression => UsageError::NeedsDecompression,
+    WSF_DEFLATE_MEMORY <=> UsageError::DeflateMemory => UsageError::DeflateMemory,
+});
+
+// Client side: the server's permessage-deflate answer (RFC 7692 §7.1).
+core_table!(ResponseError, WSF_HANDSHAKE_DEFLATE_ANSWER, from_answer, to_answer, {
+    WSF_HANDSHAKE_DEFLATE_REPEATED <=> ResponseError::Repeated => ResponseError::Repeated,
+    WSF_HANDSHAKE_DEFLATE_UNKNOWN_PARAMETER <=> ResponseError::UnknownParameter => ResponseError::UnknownParameter,
+    WSF_HANDSHAKE_DEFLATE_DUPLICATE_PARAMETER <=> ResponseError::DuplicateParameter => ResponseError::DuplicateParameter,
+    WSF_HANDSHAKE_DEFLATE_BAD_WINDOW_BITS <=> ResponseError::BadWindowBits => ResponseError::BadWindowBits,
+    WSF_HANDSHAKE_DEFLATE_UNEXPECTED_VALUE <=> ResponseError::UnexpectedValue => ResponseError::UnexpectedValue,
+    WSF_HANDSHAKE_DEFLATE_WINDOW_TOO_LARGE <=> ResponseError::WindowTooLarge => ResponseError::WindowTooLarge,
 });
 
 impl From<ProtocolError> for wsf_status {
@@ -300,6 +361,12 @@ impl From<HandshakeError> for wsf_status {
 impl From<UsageError> for wsf_status {
     fn from(e: UsageError) -> Self {
         from_usage(e)
+    }
+}
+
+impl From<ResponseError> for wsf_status {
+    fn from(e: ResponseError) -> Self {
+        from_answer(e)
     }
 }
 
@@ -338,6 +405,13 @@ impl wsf_status {
         }
     }
 
+    /// The flaw of a server's permessage-deflate answer this status
+    /// stands for (`WSF_HANDSHAKE_DEFLATE_*`; `None` for the generic one,
+    /// which no core error matches).
+    pub(crate) fn deflate_answer_error(self) -> Option<ResponseError> {
+        to_answer(self)
+    }
+
     /// A short static description.
     fn description(self) -> &'static str {
         if let Some(e) = to_protocol(self) {
@@ -347,6 +421,9 @@ impl wsf_status {
             return e.as_str();
         }
         if let Some(e) = to_usage(self) {
+            return e.as_str();
+        }
+        if let Some(e) = to_answer(self) {
             return e.as_str();
         }
         match self {
@@ -362,6 +439,7 @@ impl wsf_status {
             WSF_USAGE_ERROR => "usage error",
             WSF_PROTOCOL_ERROR => "protocol error",
             WSF_HANDSHAKE_ERROR => "handshake refused",
+            WSF_HANDSHAKE_DEFLATE_ANSWER => "invalid permessage-deflate answer",
             WSF_PANIC => "internal error (panic caught)",
             _ => "unknown status",
         }
@@ -434,6 +512,11 @@ mod tests {
                 assert_eq!(wsf_status::from(e), s);
                 assert!((100..200).contains(&(s as u32)));
             }
+            if let Some(e) = to_answer(s) {
+                assert_eq!(wsf_status::from(e), s);
+                assert!((2108..2200).contains(&(s as u32)));
+                assert_eq!(s.handshake_error(), None);
+            }
         }
     }
 
@@ -450,6 +533,22 @@ mod tests {
                 1009
             );
             assert_eq!(wsf_status_close_code(WSF_PROTOCOL_ERROR as u32), 1002);
+            assert_eq!(
+                wsf_status_close_code(WSF_PROTOCOL_CORRUPT_COMPRESSED_DATA as u32),
+                1007
+            );
+            assert_eq!(
+                wsf_status_close_code(WSF_PROTOCOL_TRUNCATED_COMPRESSED_MESSAGE as u32),
+                1007
+            );
+            assert_eq!(
+                wsf_status_close_code(WSF_PROTOCOL_COMPRESSED_CONTINUATION as u32),
+                1002
+            );
+            assert_eq!(
+                wsf_status_http_status(WSF_HANDSHAKE_DEFLATE_WINDOW_TOO_LARGE as u32),
+                0
+            );
             assert_eq!(wsf_status_close_code(WSF_CLOSED as u32), 0);
             assert_eq!(
                 wsf_status_http_status(WSF_HANDSHAKE_HEAD_TOO_LARGE as u32),

@@ -134,7 +134,57 @@ void peer_add_reassembler(peer *p, size_t cap, uint32_t max_fragments) {
              WSF_OK);
 }
 
+void peer_deflate(peer *p, const wsf_deflate_params *params, uint32_t level, int with_tx) {
+    size_t align = wsf_deflate_storage_align();
+    size_t rx_len = wsf_deflate_rx_storage_size(params);
+    size_t tx_len = with_tx ? wsf_deflate_tx_storage_size(params, level) : 0;
+    void *rx, *tx = NULL;
+    CHECK(rx_len > 0 && (!with_tx || tx_len > 0));
+    p->z_rx_raw = zalloc(rx_len + align);
+    rx = align_up(p->z_rx_raw, align);
+    if (with_tx) {
+        p->z_tx_raw = zalloc(tx_len + align);
+        tx = align_up(p->z_tx_raw, align);
+    }
+    CHECK_ST(wsf_conn_deflate_init(p->conn, params, level, rx, rx_len, tx, tx_len), WSF_OK);
+    p->z_rx = (const uint8_t *)rx;
+    p->z_rx_len = rx_len;
+}
+
+size_t peer_send_deflate(peer *p, wire *out, uint32_t kind, const uint8_t *data, size_t len,
+                         size_t piece, size_t out_cap) {
+    uint8_t *frame = zalloc(out_cap);
+    size_t at = 0, frames = 0, rounds = 0;
+    int ended = 0;
+    if (piece == 0) {
+        piece = len;
+    }
+    while (!ended && rounds++ < 100000000u) {
+        size_t end = at + piece < len ? at + piece : len;
+        wsf_sent sent;
+        const uint8_t *rest = data != NULL ? data + at : NULL;
+        wsf_status st = wsf_conn_send_deflate(p->conn, kind, end == len, rest, end - at,
+                                              next_random(), frame, out_cap, &sent);
+        if (st != WSF_OK) {
+            CHECK_ST(st, WSF_OK);
+            break;
+        }
+        CHECK(sent.consumed <= end - at && sent.written <= out_cap);
+        at += sent.consumed;
+        if (sent.written) {
+            wire_push(out, frame, sent.written);
+            frames++;
+        }
+        ended = sent.message_end != 0;
+    }
+    CHECK(ended && at == len);
+    free(frame);
+    return frames;
+}
+
 void peer_free(peer *p) {
+    free(p->z_rx_raw);
+    free(p->z_tx_raw);
     free(p->storage_raw);
     free(p->reasm_storage_raw);
     free(p->reasm_buf);
@@ -164,7 +214,11 @@ static void peer_record(peer *p, const wsf_event *ev) {
     const uint8_t *lo = p->rx;
     const uint8_t *hi = p->rx + p->rx_len;
     if (ev->payload != NULL) {
-        CHECK(ev->payload >= lo && ev->payload + ev->payload_len <= hi);
+        /* Inflated payloads are lent from the rx block's ring. */
+        const uint8_t *zlo = p->z_rx;
+        const uint8_t *zhi = p->z_rx + p->z_rx_len;
+        CHECK((ev->payload >= lo && ev->payload + ev->payload_len <= hi) ||
+              (zlo != NULL && ev->payload >= zlo && ev->payload + ev->payload_len <= zhi));
     }
     switch (ev->kind) {
     case WSF_EVENT_TEXT:
@@ -321,6 +375,10 @@ int run_all(const char *name) {
     test_protocol_errors();
     test_interop();
     test_null_pointers();
+    test_deflate();
+#ifdef WSF_TEST_ZLIB
+    test_deflate_zlib();
+#endif
     printf("%s: %d checks passed, %d failed (wsf_conn is %u bytes)\n", name, test_passed,
            test_failed, (unsigned)wsf_conn_size());
     return test_failed;

@@ -96,6 +96,10 @@ typedef struct peer {
     uint8_t *reasm_storage_raw;
     int whole_messages;       /* completed by the reassembler */
     size_t whole_len;
+    uint8_t *z_rx_raw;        /* permessage-deflate blocks (peer_deflate) */
+    uint8_t *z_tx_raw;
+    const uint8_t *z_rx;      /* the aligned rx block: payloads may point here */
+    size_t z_rx_len;
 } peer;
 
 /** Creates a peer for `role` with `config` (NULL: defaults). */
@@ -116,6 +120,19 @@ wsf_status peer_pump(peer *p, wire *in, wire *out);
 void peer_send(peer *p, wire *out, uint32_t kind, const uint8_t *data, size_t len,
                size_t fragments, int two_buffer);
 
+/**
+ * Turns permessage-deflate on for the peer with blocks of exactly the sizes
+ * asked for (tx only if `with_tx`).
+ */
+void peer_deflate(peer *p, const wsf_deflate_params *params, uint32_t level, int with_tx);
+/**
+ * Sends a message with wsf_conn_send_deflate, offering the payload in
+ * pieces of `piece` bytes (0: all at once) into frames of at most `out_cap`
+ * bytes; returns the number of frames written.
+ */
+size_t peer_send_deflate(peer *p, wire *out, uint32_t kind, const uint8_t *data, size_t len,
+                         size_t piece, size_t out_cap);
+
 /* ---- test groups (one per source file) ---------------------------------- */
 
 void test_status(void);
@@ -126,6 +143,11 @@ void test_loopback(void);
 void test_protocol_errors(void);
 void test_interop(void);
 void test_null_pointers(void);
+void test_deflate(void);
+#ifdef WSF_TEST_ZLIB
+/* Cross-checks against the system zlib (zlib_peer.c; Linux builds only). */
+void test_deflate_zlib(void);
+#endif
 
 /** Runs every group; returns the number of failed checks. */
 int run_all(const char *name);

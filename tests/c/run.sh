@@ -15,7 +15,7 @@
 #   bash tests/c/run.sh --install   # only install what it needs (idempotent)
 #
 # Outputs go to target/c/ (gitignored). Needs gcc, g++, valgrind, mingw-w64
-# (x86_64-w64-mingw32-gcc and its headers), a nightly
+# (x86_64-w64-mingw32-gcc and its headers), zlib's headers, a nightly
 # toolchain (ASan) and the thumbv7m-none-eabi target; installs the missing ones.
 set -uo pipefail
 
@@ -27,7 +27,11 @@ WARN=(-Wall -Wextra -Wpedantic -Werror)
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1)
 HOST=x86_64-unknown-linux-gnu
 NATIVE_LIBS=(-lpthread -ldl -lm)
-SUITE=("$TESTS"/harness.c "$TESTS"/t_*.c)
+# zlib_peer.c (the system zlib as a permessage-deflate peer) is built here
+# only: the Windows run of the suite (tests/windows/run.sh) has no zlib.
+SUITE=("$TESTS"/harness.c "$TESTS"/t_*.c "$TESTS"/zlib_peer.c)
+ZLIB_CFLAGS=(-DWSF_TEST_ZLIB)
+ZLIB_LIBS=(-lz)
 
 # The closing count counts checks, not steps: each step that runs the test
 # programs (or compiles assertions) reports "LABEL: N checks passed, M
@@ -73,6 +77,7 @@ install() {
     command -v gcc >/dev/null || missing+=(gcc)
     command -v g++ >/dev/null || missing+=(g++)
     command -v valgrind >/dev/null || missing+=(valgrind)
+    [[ -f /usr/include/zlib.h ]] || missing+=(zlib1g-dev)
     # mingw-w64's winhttp.h and winerror.h: the independent source of the
     # Windows numbers (step windows-numbers).
     command -v x86_64-w64-mingw32-gcc >/dev/null || missing+=(gcc-mingw-w64-x86-64-win32)
@@ -125,21 +130,23 @@ build_c() {
     shift
     link=("$@")
     mkdir -p "$dir"
-    gcc -std=c99 "${WARN[@]}" "${cflags[@]}" -Iinclude -I"$TESTS" "${SUITE[@]}" "$TESTS/main_c99.c" \
-        -o "$dir/test_c99" "${link[@]}" &&
-        g++ -std=c++17 "${WARN[@]}" "${cflags[@]}" -Iinclude -I"$TESTS" -x c++ "${SUITE[@]}" -x none \
-            "$TESTS/main_cpp17.cpp" -o "$dir/test_cpp17" "${link[@]}" &&
+    gcc -std=c99 "${WARN[@]}" "${ZLIB_CFLAGS[@]}" "${cflags[@]}" -Iinclude -I"$TESTS" "${SUITE[@]}" \
+        "$TESTS/main_c99.c" -o "$dir/test_c99" "${link[@]}" "${ZLIB_LIBS[@]}" &&
+        g++ -std=c++17 "${WARN[@]}" "${ZLIB_CFLAGS[@]}" "${cflags[@]}" -Iinclude -I"$TESTS" -x c++ \
+            "${SUITE[@]}" -x none "$TESTS/main_cpp17.cpp" -o "$dir/test_cpp17" "${link[@]}" \
+            "${ZLIB_LIBS[@]}" &&
         echo "built $dir/test_c99 and $dir/test_cpp17"
 }
 
 build_plain() {
     # C99 links the static library, C++17 the shared one (both artifacts used).
     mkdir -p "$OUT/plain" &&
-        gcc -std=c99 "${WARN[@]}" -DWSF_ALLOC -Iinclude -I"$TESTS" "${SUITE[@]}" "$TESTS/main_c99.c" \
-            -o "$OUT/plain/test_c99" "$OUT/lib/libwsframe.a" "${NATIVE_LIBS[@]}" &&
-        g++ -std=c++17 "${WARN[@]}" -DWSF_ALLOC -Iinclude -I"$TESTS" -x c++ "${SUITE[@]}" -x none \
-            "$TESTS/main_cpp17.cpp" -o "$OUT/plain/test_cpp17" -L"$OUT/lib" -lwsframe \
-            -Wl,-rpath,"$OUT/lib" &&
+        gcc -std=c99 "${WARN[@]}" -DWSF_ALLOC "${ZLIB_CFLAGS[@]}" -Iinclude -I"$TESTS" "${SUITE[@]}" \
+            "$TESTS/main_c99.c" -o "$OUT/plain/test_c99" "$OUT/lib/libwsframe.a" "${NATIVE_LIBS[@]}" \
+            "${ZLIB_LIBS[@]}" &&
+        g++ -std=c++17 "${WARN[@]}" -DWSF_ALLOC "${ZLIB_CFLAGS[@]}" -Iinclude -I"$TESTS" -x c++ \
+            "${SUITE[@]}" -x none "$TESTS/main_cpp17.cpp" -o "$OUT/plain/test_cpp17" -L"$OUT/lib" \
+            -lwsframe -Wl,-rpath,"$OUT/lib" "${ZLIB_LIBS[@]}" &&
         grep -qF "$OUT/lib/libwsframe.so" <<<"$(ldd "$OUT/plain/test_cpp17")" &&
         echo "built; test_cpp17 loads $OUT/lib/libwsframe.so"
 }

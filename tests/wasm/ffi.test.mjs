@@ -11,6 +11,7 @@
 // failure.
 import { readFile } from 'node:fs/promises';
 import { argv, exit } from 'node:process';
+import zlib from 'node:zlib';
 
 const file = argv[2];
 const bytes = await readFile(file);
@@ -37,6 +38,7 @@ const names = [
   'event', 'ev_kind', 'ev_frame_end', 'ev_message_end', 'ev_close_code', 'ev_payload',
   'ev_payload_len', 'ev_reason', 'ev_reason_len', 'ev_consumed',
   'usize', 'config', 'cfg_max_frame_size', 'cfg_max_message_size', 'cfg_max_fragments',
+  'deflate_config', 'deflate_params', 'sent', 'sent_written', 'sent_message_end',
 ];
 const table = new Uint32Array(w.memory.buffer, w.wasm_layout_ptr(), w.wasm_layout_len());
 if (table.length !== names.length) throw new Error('layout table does not match this script');
@@ -72,7 +74,9 @@ const S = {
   RESERVED_OPCODE: 1002, UNMASKED_CLIENT_FRAME: 1007, MASKED_SERVER_FRAME: 1008,
   INVALID_CLOSE_CODE: 1012, INVALID_UTF8: 1014, FRAME_TOO_BIG: 1015, MESSAGE_TOO_BIG: 1016,
   UNSUPPORTED_VERSION: 2010,
+  COMPRESSED_CONTINUATION: 1018, CORRUPT_COMPRESSED_DATA: 1020, HANDSHAKE_DEFLATE_WINDOW_TOO_LARGE: 2113,
 };
+const LEVEL = { FAST: 0, DEFAULT: 1 };
 const ROLE = { CLIENT: 0, SERVER: 1 };
 const EV = { NONE: 0, TEXT: 1, BINARY: 2, PING: 3, PONG: 4, CLOSE: 5 };
 const KIND = { TEXT: 1, BINARY: 2 };
@@ -439,6 +443,289 @@ violation('message over the limit', 'client', S.MESSAGE_TOO_BIG, 1009, (p) => {
   expectStatus('send 2', sendTo(p.client, w.wsf_conn_send_data, p.server.conn, KIND.BINARY, 1, a, 60, 0), S.OK);
 }, { client: { maxMessageSize: 100 } });
 
+// ---- permessage-deflate (RFC 7692) -------------------------------------------
+// Each peer's deflate blocks, laid out once (sized for window 15, the largest).
+const zAlign = w.wsf_deflate_storage_align();
+const maxParams = alloc(L.deflate_params, 4);
+u8().set([15, 0, 15, 0], maxParams);
+const zRxLen = w.wsf_deflate_rx_storage_size(maxParams);
+const zTxLen = w.wsf_deflate_tx_storage_size(maxParams, LEVEL.DEFAULT);
+const zBlocks = [0, 1].map(() => ({ rx: alloc(zRxLen, zAlign), tx: alloc(zTxLen, zAlign) }));
+const sentPtr = alloc(L.sent, 4);
+const acceptedPtr = alloc(4, 4);
+const TRAILER = Buffer.from([0x00, 0x00, 0xff, 0xff]);
+
+/// A wsf_deflate_config {receive, send, peer_no_context_takeover, no_context_takeover}.
+function deflateConfig(bits, nct) {
+  const p = alloc(L.deflate_config, 4);
+  u8().set([bits, bits, nct, nct], p);
+  return p;
+}
+const paramsOf = (p) => {
+  const b = u8().slice(p, p + 4);
+  return { send: b[0], sendNct: b[1], receive: b[2], receiveNct: b[3] };
+};
+
+/// The whole handshake with permessage-deflate offered by the client (its
+/// offer from wsf_deflate_client_offer), negotiated by the server, checked
+/// by the client; each side's blocks are then given to its connection.
+function connectedDeflate(bits, nct, { clientTx = true, serverConfig } = {}) {
+  const pair = makePair(undefined, serverConfig);
+  const cfg = deflateConfig(bits, nct);
+  const offer = alloc(128, 1), answer = alloc(128, 1);
+  expectStatus('wsf_deflate_client_offer', w.wsf_deflate_client_offer(cfg, offer, 128, written), S.OK);
+  const req = alloc(L.creq);
+  u8().copyWithin(req, creq, creq + L.creq);
+  set32(req + L.creq_extensions, offer);
+  set32(req + L.creq_extensions + L.str_len, get32(written));
+  const { client, server } = pair;
+  expectStatus('wsf_client_request_write', sendTo(server, w.wsf_client_request_write, req), S.OK);
+  expectStatus('wsf_request_parse', w.wsf_request_parse(server.wire, server.len, limits, reqPtr), S.OK);
+  const headLen = get32(reqPtr + L.req_head_len);
+  const sp = alloc(L.deflate_params, 4), cp = alloc(L.deflate_params, 4);
+  expectStatus('wsf_request_deflate_negotiate',
+    w.wsf_request_deflate_negotiate(reqPtr, cfg, sp, acceptedPtr, answer, 128, written), S.OK);
+  if (u8()[acceptedPtr] !== 1) throw new Error('the server declined');
+  u8().fill(0, respPtr, respPtr + L.resp);
+  set32(respPtr + L.resp_subprotocol + L.str, answer); // wsf_response.extensions follows subprotocol
+  set32(respPtr + L.resp_subprotocol + L.str + L.str_len, get32(written));
+  expectStatus('wsf_request_write_response', sendTo(client, w.wsf_request_write_response, reqPtr, respPtr), S.OK);
+  u8().copyWithin(server.wire, server.wire + headLen, server.wire + server.len);
+  server.len -= headLen;
+  expectStatus('wsf_client_request_check_response',
+    w.wsf_client_request_check_response(req, client.wire, client.len, limits, sresp), S.OK);
+  const ext = sresp + L.sresp_subprotocol + L.str; // wsf_server_response.extensions
+  expectStatus('wsf_deflate_check_answer',
+    w.wsf_deflate_check_answer(get32(ext), get32(ext + L.str_len), cfg, cp, acceptedPtr), S.OK);
+  if (u8()[acceptedPtr] !== 1) throw new Error('the client refused the answer');
+  const answerLen = get32(sresp + L.sresp_head_len);
+  u8().copyWithin(client.wire, client.wire + answerLen, client.wire + client.len);
+  client.len -= answerLen;
+  for (const [peer, params, blocks, tx] of [[client, cp, zBlocks[0], clientTx], [server, sp, zBlocks[1], true]]) {
+    const level = bits % 2 ? LEVEL.FAST : LEVEL.DEFAULT;
+    const rxLen = w.wsf_deflate_rx_storage_size(params), txLen = w.wsf_deflate_tx_storage_size(params, level);
+    expectStatus('wsf_conn_deflate_init', w.wsf_conn_deflate_init(peer.conn, params, level,
+      blocks.rx, rxLen, tx ? blocks.tx : 0, tx ? txLen : 0), S.OK);
+    peer.params = paramsOf(params);
+  }
+  return pair;
+}
+
+/// Sends `data` (at most the staging area) from `from` with
+/// wsf_conn_send_deflate into frames of at most `outCap` bytes; returns the
+/// frames written.
+function sendDeflate(from, kind, data, outCap = WIRE) {
+  const to = from.peer;
+  u8().set(data, staging);
+  let offset = 0, frames = 0, end = false;
+  while (!end) {
+    const room = Math.min(free(to), outCap);
+    const st = w.wsf_conn_send_deflate(from.conn, kind, 1, staging + offset, data.length - offset,
+      nextKey(), tail(to), room, sentPtr);
+    expectStatus('wsf_conn_send_deflate', st, S.OK);
+    const consumed = get32(sentPtr), n = get32(sentPtr + L.sent_written);
+    end = u8()[sentPtr + L.sent_message_end] !== 0;
+    offset += consumed;
+    to.len += n;
+    if (n) frames++;
+  }
+  if (offset !== data.length) throw new Error('payload not all taken');
+  return frames;
+}
+/// Receives one whole data message at `at` (inflated by wsf_conn_recv).
+function receiveMessage(at) {
+  const parts = [];
+  for (let rounds = 0; rounds < 1e6; rounds++) {
+    const ev = recv(at);
+    if (ev.status !== S.OK) throw new Error(`recv: ${statusStr(ev.status)}`);
+    if (ev.kind === EV.TEXT || ev.kind === EV.BINARY) {
+      parts.push(ev.payload);
+      if (ev.messageEnd) return { kind: ev.kind, data: Buffer.concat(parts) };
+    } else if (ev.kind === EV.NONE && ev.consumed === 0) {
+      throw new Error('message incomplete');
+    }
+  }
+  throw new Error('stalled');
+}
+/// Takes one whole message of server frames off the client's wire without
+/// the library: RSV1 on the first frame only; the payloads joined.
+function takeServerFrames(client) {
+  const m = u8();
+  let at = client.wire, fin = false, first = true;
+  const parts = [];
+  while (!fin) {
+    const b0 = m[at], b1 = m[at + 1];
+    let len = b1 & 0x7f, head = 2;
+    if (len === 126) { len = (m[at + 2] << 8) | m[at + 3]; head = 4; }
+    else if (len === 127) { len = Number(dv().getBigUint64(at + 2)); head = 10; }
+    if (((b0 & 0x40) !== 0) !== first || (b1 & 0x80)) throw new Error('bad RSV1 or mask on a server frame');
+    parts.push(Buffer.from(m.slice(at + head, at + head + len)));
+    at += head + len;
+    fin = (b0 & 0x80) !== 0;
+    first = false;
+  }
+  const used = at - client.wire;
+  u8().copyWithin(client.wire, client.wire + used, client.wire + client.len);
+  client.len -= used;
+  return Buffer.concat(parts);
+}
+/// A masked client frame built here, not by the library.
+function clientFrame(fin, rsv1, opcode, payload) {
+  const len = payload.length;
+  const head = [(fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode];
+  if (len < 126) head.push(0x80 | len);
+  else if (len < 65536) head.push(0x80 | 126, len >> 8, len & 0xff);
+  else { head.push(0x80 | 127, 0, 0, 0, 0, (len >>> 24) & 0xff, (len >> 16) & 0xff, (len >> 8) & 0xff, len & 0xff); }
+  const key = [0x37, 0xfa, 0x21, 0x3d];
+  return Buffer.concat([Buffer.from([...head, ...key]), Buffer.from(payload.map((b, i) => b ^ key[i % 4]))]);
+}
+function words(len, seed) {
+  const vocab = ['deflate ', 'inflate ', 'wasm ', 'window ', 'ring ', 'node '];
+  let s = '', x = seed;
+  while (s.length < len) { x = (Math.imul(x, 1103515245) + 12345) >>> 0; s += vocab[(x >>> 16) % vocab.length]; }
+  return Buffer.from(s.slice(0, len));
+}
+function noise(len, seed) {
+  const b = Buffer.alloc(len);
+  let x = seed | 1;
+  for (let i = 0; i < len; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; b[i] = (x >>> 24) & 0xff; }
+  return b;
+}
+/// A zlib stream (context takeover) used one message at a time: write,
+/// flush with Z_SYNC_FLUSH, and resolve with everything it produced.
+/// A zlib error (e.g. a distance beyond the window) rejects at once.
+function zlibStream(stream) {
+  const chunks = [];
+  let failure = null, pending = null;
+  stream.on('data', (c) => chunks.push(c));
+  stream.on('error', (e) => {
+    failure = e;
+    if (pending) pending(e);
+  });
+  return (data) => new Promise((resolve, reject) => {
+    if (failure) return reject(failure);
+    pending = reject;
+    stream.write(data);
+    stream.flush(zlib.constants.Z_SYNC_FLUSH, () => setImmediate(() => {
+      pending = null;
+      if (failure) reject(failure);
+      else resolve(Buffer.concat(chunks.splice(0)));
+    }));
+  });
+}
+const DEFLATE_SIZES = [0, 1, 200, 5000, 60000];
+const deflateMessages = (seed) => DEFLATE_SIZES.flatMap((n) =>
+  [[KIND.TEXT, words(n, seed + n)], [KIND.BINARY, noise(n, seed + n)]]);
+
+for (const bits of [9, 10, 12, 15]) {
+  for (const nct of [0, 1]) {
+    const label = `window ${bits}, ${nct ? 'no ' : ''}context takeover`;
+    test(`deflate ${label}: negotiated, client <-> server round trips`, () => {
+      const pair = connectedDeflate(bits, nct);
+      check(`${label}: both ends agree`, pair.client.params.send === bits && pair.server.params.receive === bits &&
+        pair.server.params.send === bits && pair.client.params.receive === bits &&
+        pair.client.params.sendNct === nct && pair.server.params.receiveNct === nct);
+      for (const [from, to] of [[pair.client, pair.server], [pair.server, pair.client]]) {
+        let ok = true, wireBytes = 0, plain = 0;
+        for (const [kind, data] of deflateMessages(bits)) {
+          for (const outCap of [WIRE, 64]) {
+            sendDeflate(from, kind, data, outCap);
+            if (outCap === WIRE && kind === KIND.TEXT) { wireBytes += to.len; plain += data.length; }
+            const got = receiveMessage(to);
+            ok &&= got.kind === (kind === KIND.TEXT ? EV.TEXT : EV.BINARY) && got.data.equals(data);
+          }
+        }
+        check(`${label}: ${from.name} -> ${to.name}, ${DEFLATE_SIZES.join(', ')} B text and binary, ` +
+          `whole and in 64-byte frames`, ok);
+        check(`${label}: ${from.name}'s text compressed (${wireBytes} B on the wire for ${plain} B)`,
+          wireBytes < plain / 3);
+      }
+    });
+    test(`deflate ${label}: Node's zlib -> our server`, async () => {
+      const pair = connectedDeflate(bits, nct);
+      // Without context takeover each message is its own raw stream
+      // (deflateRawSync); with it, one stream flushed per message.
+      const stream = nct ? null : zlibStream(zlib.createDeflateRaw({ windowBits: bits }));
+      let ok = true;
+      for (const [kind, data] of deflateMessages(bits + 100)) {
+        const z = nct ? zlib.deflateRawSync(data, { windowBits: bits, finishFlush: zlib.constants.Z_SYNC_FLUSH })
+          : await stream(data);
+        let payload = z.subarray(z.length - 4).equals(TRAILER) ? z.subarray(0, z.length - 4) : null;
+        if (payload === null) throw new Error('zlib output lacks the 00 00 ff ff trailer');
+        if (payload.length === 0) payload = Buffer.from([0]); // an empty message (§7.2.3.6)
+        const third = Math.floor(payload.length / 3);
+        if (payload.length >= 3 && data.length % 2 === 0) {
+          sendRaw(pair.server, clientFrame(false, true, kind, payload.subarray(0, third)));
+          sendRaw(pair.server, clientFrame(false, false, 0, payload.subarray(third, 2 * third)));
+          sendRaw(pair.server, clientFrame(true, false, 0, payload.subarray(2 * third)));
+        } else {
+          sendRaw(pair.server, clientFrame(true, true, kind, payload));
+        }
+        const got = receiveMessage(pair.server);
+        ok &&= got.data.equals(data);
+      }
+      check(`${label}: our server inflates zlib.deflateRaw${nct ? 'Sync' : ' (one stream)'} messages, whole and in 3 frames`, ok);
+    });
+    test(`deflate ${label}: our server -> Node's zlib`, async () => {
+      const pair = connectedDeflate(bits, nct);
+      const stream = nct ? null : zlibStream(zlib.createInflateRaw({ windowBits: bits }));
+      let ok = true;
+      for (const [kind, data] of deflateMessages(bits + 200)) {
+        sendDeflate(pair.server, kind, data, 1000);
+        const payload = Buffer.concat([takeServerFrames(pair.client), TRAILER]);
+        // zlib's inflater enforces the window: a longer distance would throw.
+        const out = nct ? zlib.inflateRawSync(payload, { windowBits: bits, finishFlush: zlib.constants.Z_SYNC_FLUSH })
+          : await stream(payload);
+        ok &&= out.equals(data);
+      }
+      check(`${label}: zlib.inflateRaw${nct ? 'Sync' : ' (one stream)'} restores every message of our server`, ok);
+    });
+  }
+}
+
+test('deflate: a client that only inflates sends plain messages', () => {
+  const pair = connectedDeflate(15, 0, { clientTx: false });
+  const data = words(3000, 5);
+  const frames = sendDeflate(pair.client, KIND.TEXT, data, 1024);
+  const rsv1 = (u8()[pair.server.wire] & 0x40) !== 0;
+  const got = receiveMessage(pair.server);
+  check('3 plain frames (RSV1 clear), received whole', frames === 3 && !rsv1 && got.data.equals(data));
+  sendDeflate(pair.server, KIND.TEXT, data);
+  check('the server still compresses toward it', pair.client.len < 1000 && receiveMessage(pair.client).data.equals(data));
+});
+
+test('deflate: the client refuses a window larger than it offered', () => {
+  const value = putBytes(enc.encode('permessage-deflate; server_max_window_bits=12'));
+  const st = w.wsf_deflate_check_answer(value, 45, deflateConfig(10, 0), alloc(4, 4), acceptedPtr);
+  check('WSF_HANDSHAKE_DEFLATE_WINDOW_TOO_LARGE', st === S.HANDSHAKE_DEFLATE_WINDOW_TOO_LARGE, statusStr(st));
+});
+
+/// As violation(), on a pair with permessage-deflate at window 15.
+function deflateViolation(name, at, status, code, inject, serverConfig) {
+  test(`deflate: ${name} -> ${code}`, () => {
+    const pair = connectedDeflate(15, 0, { serverConfig });
+    inject(pair);
+    let ev = recv(pair[at]);
+    while (ev.status === S.OK && ev.consumed > 0) ev = recv(pair[at]);
+    check(`${at} fails with ${statusStr(status)}`, ev.status === status, `${ev.status} ${statusStr(ev.status)}`);
+    check(`close code ${code}`, w.wsf_status_close_code(ev.status) === code);
+    const close = recv(pair[at].peer);
+    check(`the peer receives Close ${code}`, close.kind === EV.CLOSE && close.closeCode === code);
+  });
+}
+deflateViolation('RSV1 on a continuation', 'server', S.COMPRESSED_CONTINUATION, 1002, (p) => {
+  sendRaw(p.server, clientFrame(false, false, KIND.TEXT, Buffer.from('ab')));
+  sendRaw(p.server, clientFrame(true, true, 0, Buffer.from('cd')));
+});
+deflateViolation('corrupt compressed data', 'server', S.CORRUPT_COMPRESSED_DATA, 1007, (p) => {
+  sendRaw(p.server, clientFrame(true, true, KIND.BINARY, Buffer.from([0x07, 0x00]))); // block type 3
+});
+deflateViolation('a bomb over max_message_size', 'server', S.MESSAGE_TOO_BIG, 1009, (p) => {
+  const bomb = zlib.deflateRawSync(Buffer.alloc(1 << 20), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  if (bomb.length > 2000) throw new Error('bomb too large');
+  sendRaw(p.server, clientFrame(true, true, KIND.BINARY, bomb.subarray(0, bomb.length - 4)));
+}, { maxMessageSize: 100000 });
+
 // ---- run --------------------------------------------------------------------
 const mark = top;
 console.log(`module ${file}: ${bytes.length} bytes, ${imports.length} imports, ` +
@@ -446,7 +733,7 @@ console.log(`module ${file}: ${bytes.length} bytes, ${imports.length} imports, `
 for (const [name, fn] of tests) {
   top = mark; // each test lays out its own scratch data
   try {
-    fn();
+    await fn();
   } catch (error) {
     check(name, false, error.message);
   }

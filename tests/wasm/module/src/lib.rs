@@ -16,6 +16,7 @@ use core::ptr::addr_of_mut;
 
 use wsframe_ffi::client::{wsf_client_request, wsf_server_response};
 use wsframe_ffi::config::wsf_config;
+use wsframe_ffi::deflate::{wsf_deflate_config, wsf_deflate_params, wsf_sent};
 use wsframe_ffi::event::wsf_event;
 use wsframe_ffi::request::{wsf_request, wsf_response};
 use wsframe_ffi::types::{wsf_http_header, wsf_str};
@@ -23,8 +24,10 @@ use wsframe_ffi::types::{wsf_http_header, wsf_str};
 // Link every export of the C ABI into the module.
 pub use wsframe_ffi::*;
 
-/// Bytes of scratch memory for the host: connections, wires, events.
-const SCRATCH_LEN: usize = 1 << 20;
+/// Bytes of scratch memory for the host: connections, wires, events, and
+/// the permessage-deflate blocks of two peers (inflater rings and
+/// compressors at window 15).
+const SCRATCH_LEN: usize = 2 << 20;
 
 #[repr(C, align(16))]
 struct Scratch([u8; SCRATCH_LEN]);
@@ -46,7 +49,7 @@ pub extern "C" fn wasm_scratch_len() -> usize {
 
 /// Sizes and field offsets of the structs the host lays out, in a fixed
 /// order (see LAYOUT in ffi.test.mjs).
-static LAYOUT: [u32; 38] = [
+static LAYOUT: [u32; 43] = [
     size_of::<wsf_str>() as u32,
     offset_of!(wsf_str, len) as u32,
     size_of::<wsf_http_header>() as u32,
@@ -85,6 +88,11 @@ static LAYOUT: [u32; 38] = [
     offset_of!(wsf_config, max_frame_size) as u32,
     offset_of!(wsf_config, max_message_size) as u32,
     offset_of!(wsf_config, max_fragments) as u32,
+    size_of::<wsf_deflate_config>() as u32,
+    size_of::<wsf_deflate_params>() as u32,
+    size_of::<wsf_sent>() as u32,
+    offset_of!(wsf_sent, written) as u32,
+    offset_of!(wsf_sent, message_end) as u32,
 ];
 
 /// Address of the layout table (`u32`s).
