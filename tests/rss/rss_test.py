@@ -13,9 +13,10 @@ Runs ffi/examples/build/echo_server on 127.0.0.1 and, in rounds:
     decompression bomb: one compressed message, in frames, of 1 GiB of
     zeros (zlib raw deflate; DEFLATE's ceiling is ~1032:1, so the whole
     message would be ~1 MiB on the wire). The server inflates it into its
-    2^15 ring, echoes what it lends (compressed), and must close with 1009
-    when the inflated bytes pass its 64 MiB message limit, after a few tens
-    of KB of the stream, with its RSS sampled throughout;
+    2^15 ring, echoes what it lends (compressed, all zeros), and must close
+    with 1009 when the inflated bytes pass its 64 MiB message limit, after
+    ~64 KB of the stream (the client's count of bytes sent also includes
+    what still sits in socket buffers), with its RSS sampled throughout;
   * meanwhile a well-behaved client's echo must keep working.
 The server's RSS (/proc/PID/status VmRSS) is sampled throughout. Buffers are
 allocated once at start-up and touched lazily, so the first round may grow
