@@ -182,15 +182,29 @@ install_c_examples() {
 }
 
 step_c_examples() {
+    # As step_autobahn for the Rust examples: 1-10 and, with permessage-deflate negotiated (the
+    # examples' default), rows 1-9 of every 12.x/13.x group; 409 cases per role, every one OK. All
+    # 216 of 12/13: WSF_ECHO_SERVER_CMD=... WSF_ECHO_CLIENT_CMD=... WSF_AUTOBAHN_AGENT=wsframe-c
+    # WSF_DEFLATE_FULL_PREFIX=c- bash tests/autobahn/run-deflate-full.sh.
+    local rows cases budget=${WSF_AUTOBAHN_TIMEOUT:-2400}
+    rows=$(printf '"%s", ' {12.{1..5},13.{1..7}}.{1..9})
+    cases="[\"1.*\", \"2.*\", \"3.*\", \"4.*\", \"5.*\", \"6.*\", \"7.*\", \"8.*\", \"9.*\", \"10.*\", ${rows%, }]"
     run make -C ffi/examples
     run env WSF_ECHO_SERVER_CMD="$root/ffi/examples/build/echo_server" WSF_AUTOBAHN_AGENT=wsframe-c \
-        WSF_AUTOBAHN_LABEL=c-server bash tests/autobahn/run.sh server
+        WSF_AUTOBAHN_LABEL=c-server WSF_AUTOBAHN_CASES="$cases" WSF_AUTOBAHN_TIMEOUT="$budget" \
+        bash tests/autobahn/run.sh server
     run env WSF_ECHO_CLIENT_CMD="$root/ffi/examples/build/echo_client" WSF_AUTOBAHN_AGENT=wsframe-c \
-        WSF_AUTOBAHN_LABEL=c-client bash tests/autobahn/run.sh client
+        WSF_AUTOBAHN_LABEL=c-client WSF_AUTOBAHN_CASES="$cases" WSF_AUTOBAHN_TIMEOUT="$budget" \
+        bash tests/autobahn/run.sh client
     # 300 concurrent clients, capacity 256: each gets a 101 or a 503 with Retry-After; then GET /
-    # returns the page (~2 s).
+    # returns the page (~2 s). Again with every client offering permessage-deflate: 256
+    # connections holding their compression memory at once.
     run python3 ffi/examples/capacity_test.py --page ffi/examples/index.html -- \
         "$root/ffi/examples/build/echo_server"
+    run python3 ffi/examples/capacity_test.py --deflate -- "$root/ffi/examples/build/echo_server"
+    # echo_client fails the handshake on permessage-deflate answers that break RFC 7692 §7.1 and
+    # sends nothing after it (9 raw-server scenarios, ~1 s).
+    run python3 ffi/examples/deflate_answer_test.py "$root/ffi/examples/build/echo_client"
 }
 
 # --- browser: headless Debian Chromium against the C echo server's page ------------------------

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The echo server at capacity: every client gets an answer, none is closed without a word.
 
-    capacity_test.py [--clients N] [--capacity C] [--timeout S] [--page FILE] -- SERVER_CMD...
+    capacity_test.py [--clients N] [--capacity C] [--timeout S] [--page FILE] [--deflate]
+                     -- SERVER_CMD...
 
 Starts SERVER_CMD with "127.0.0.1:0" appended (e.g. `ffi/examples/build/echo_server`, or
 `wine .../echo_server.exe`), reads the port from its "listening on 127.0.0.1:PORT" line, then
@@ -11,7 +12,9 @@ or a 503 with a Retry-After header; a connection closed or reset before a comple
 head, or not answered within the time limit, fails. Exactly C (default 256, the server's
 MAX_CONNS) must get the 101: the clients hold on, so the rest are over capacity. Then all close,
 and one more client must get a 101 again (the slots came back). With --page, a plain GET / must
-then return FILE (the browser page) with 200.
+then return FILE (the browser page) with 200. With --deflate every client offers
+permessage-deflate (as browsers do) and every 101 must accept it: the server then holds the
+compression memory of C connections at once; its RSS at that point is printed (Linux).
 
 Bounded: everything within --timeout seconds (default 60); the server is stopped by its PID.
 Prints the tally and ends with `N passed, M failed` (one per client, plus the last client).
@@ -63,12 +66,29 @@ def stop(proc):
             proc.wait(timeout=5)
 
 
+OFFER = b"permessage-deflate; client_max_window_bits"
+
+
+def rss_mib(pid):
+    """The process's resident memory (Linux), or None."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 class Client:
-    def __init__(self, port):
+    def __init__(self, port, deflate=False):
         self.key = base64.b64encode(os.urandom(16))
+        self.deflate = deflate
+        offer = b"Sec-WebSocket-Extensions: %s\r\n" % OFFER if deflate else b""
         self.request = (b"GET /echo HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
                         b"Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
-                        b"Sec-WebSocket-Version: 13\r\n\r\n" % (port, self.key))
+                        b"Sec-WebSocket-Version: 13\r\n%s\r\n" % (port, self.key, offer))
         self.sent = 0
         self.received = b""
         self.result = None  # "101", "503", or why it failed
@@ -86,8 +106,12 @@ class Client:
         status = lines[0].split(" ")
         if len(status) >= 2 and status[0] == "HTTP/1.1" and status[1] == "101":
             want = base64.b64encode(hashlib.sha1(self.key + GUID).digest()).decode()
-            ok = headers.get("sec-websocket-accept") == want
-            return "101" if ok else "101 with a wrong Sec-WebSocket-Accept"
+            if headers.get("sec-websocket-accept") != want:
+                return "101 with a wrong Sec-WebSocket-Accept"
+            accepted = headers.get("sec-websocket-extensions", "").startswith("permessage-deflate")
+            if accepted != self.deflate:
+                return "101 with extensions %r" % headers.get("sec-websocket-extensions")
+            return "101"
         if len(status) >= 2 and status[0] == "HTTP/1.1" and status[1] == "503":
             return "503" if headers.get("retry-after", "").isdigit() else "503 without Retry-After"
         return "unexpected answer: " + lines[0][:60]
@@ -117,9 +141,9 @@ class Client:
         return selectors.EVENT_READ | (selectors.EVENT_WRITE if writing else 0)
 
 
-def run_clients(port, n, deadline):
+def run_clients(port, n, deadline, deflate=False):
     sel = selectors.DefaultSelector()
-    clients = [Client(port) for _ in range(n)]
+    clients = [Client(port, deflate) for _ in range(n)]
     for c in clients:
         sel.register(c.sock, c.events(), c)
     pending = n
@@ -158,13 +182,16 @@ def main():
     ap.add_argument("--capacity", type=int, default=256)
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--page", help="the page GET / must return")
+    ap.add_argument("--deflate", action="store_true",
+                    help="clients offer permessage-deflate; every 101 must accept it")
     ap.add_argument("cmd", nargs="+")
     args = ap.parse_args()
     start = time.monotonic()
     deadline = start + args.timeout
     proc, port, log = start_server(args.cmd, deadline)
     try:
-        clients, sel = run_clients(port, args.clients, deadline)
+        clients, sel = run_clients(port, args.clients, deadline, args.deflate)
+        rss = rss_mib(proc.pid)
         tally = {}
         for c in clients:
             tally[c.result] = tally.get(c.result, 0) + 1
@@ -174,6 +201,9 @@ def main():
         print("capacity: %d clients in %.1f s: %s" % (
             args.clients, time.monotonic() - start,
             ", ".join("%d %s" % (v, k) for k, v in sorted(tally.items()))))
+        if rss is not None:
+            print("capacity: server RSS %.1f MiB with %d connections open%s" % (
+                rss, tally.get("101", 0), " (permessage-deflate on each)" if args.deflate else ""))
         n101, n503 = tally.get("101", 0), tally.get("503", 0)
         passed = n101 + n503
         failed = args.clients - passed
@@ -186,7 +216,7 @@ def main():
         # The slots come back once the clients are gone (the server sees their FINs).
         again = None
         while time.monotonic() < deadline:
-            late, sel = run_clients(port, 1, min(deadline, time.monotonic() + 5))
+            late, sel = run_clients(port, 1, min(deadline, time.monotonic() + 5), args.deflate)
             late[0].sock.close()
             sel.close()
             again = late[0].result

@@ -6,8 +6,16 @@
  * each one by echoing everything the server sends, then asks the server
  * to write its reports.
  *
- *     echo_client ws://HOST:PORT AGENT     e.g. echo_client ws://127.0.0.1:9001 wsframe-c
- *     echo_client.exe ws://HOST:PORT AGENT (Windows 7 or later, or Wine)
+ *     echo_client [OPTIONS] ws://HOST:PORT AGENT   e.g. echo_client ws://127.0.0.1:9001 wsframe-c
+ *     echo_client.exe [OPTIONS] ws://HOST:PORT AGENT (Windows 7 or later, or Wine)
+ *
+ * Every connection offers permessage-deflate (RFC 7692; wsf_deflate_client_offer:
+ * `permessage-deflate; client_max_window_bits`, plus what OPTIONS ask for,
+ * see DEFLATE_USAGE in common.h; --no-deflate offers nothing). A server
+ * answer that breaks §7.1 fails the handshake (wsf_deflate_check_answer);
+ * an accepted one gets the connection's compression memory (inflater ring
+ * and compressor, allocated for that connection and freed after it), and
+ * every echo goes out compressed.
  *
  * Handshake nonces and masking keys come from the OS (/dev/urandom,
  * BCryptGenRandom): the library takes randomness as an input.
@@ -25,6 +33,7 @@
 
 static uint8_t rx_buf[RX_CAP], tx_buf[TX_CAP];
 static void *conn_storage;
+static struct deflate_options deflate; /* from the command line */
 
 /* Connects to HOST:PORT; SOCK_INVALID on failure. */
 static sock_t dial(const char *hostport)
@@ -52,6 +61,10 @@ static int session(const char *hostport, const char *path, int echo, struct peer
     struct wsf_config config = wsf_config_default();
     struct wsf_client_request request;
     struct wsf_server_response response;
+    struct deflate_memory memory = {NULL, 0, 0};
+    wsf_deflate_params params;
+    char offer[WSF_DEFLATE_MAX_VALUE_LEN];
+    uint8_t accepted = 0;
     wsf_status st;
     enum pump_result r = PUMP_NEED_INPUT;
     size_t n;
@@ -77,6 +90,13 @@ static int session(const char *hostport, const char *path, int echo, struct peer
     request.path.ptr = path;
     request.path.len = strlen(path);
     random_bytes(request.nonce, sizeof request.nonce);
+    if (deflate.enabled) {
+        st = wsf_deflate_client_offer(&deflate.config, offer, sizeof offer, &n);
+        if (st != WSF_OK)
+            goto fail;
+        request.extensions.ptr = offer;
+        request.extensions.len = n;
+    }
     st = wsf_client_request_write(&request, p->tx.data, p->tx.cap, &n);
     if (st != WSF_OK)
         goto fail;
@@ -93,8 +113,24 @@ static int session(const char *hostport, const char *path, int echo, struct peer
     if (st != WSF_OK)
         goto fail;
     p->rx.start = response.head_len;
+    /* The server's answer to our offer: none (uncompressed), or parameters
+     * that §7.1 allows; anything else fails the connection. */
+    if (deflate.enabled)
+        st = wsf_deflate_check_answer(response.extensions.ptr, response.extensions.len,
+                                      &deflate.config, &params, &accepted);
+    if (st != WSF_OK)
+        goto fail;
 
     st = wsf_conn_init(WSF_ROLE_CLIENT, &config, conn_storage, wsf_conn_size(), &p->conn);
+    if (st == WSF_OK && accepted) {
+        if (deflate_alloc(&params, &memory) < 0) {
+            fprintf(stderr, "echo_client: %s: no memory for permessage-deflate\n", path);
+            sock_close(fd);
+            return -1;
+        }
+        st = deflate_enable(p->conn, &params, &memory);
+        p->compress = 1;
+    }
     if (st != WSF_OK)
         goto fail;
     for (;;) {
@@ -124,16 +160,19 @@ static int session(const char *hostport, const char *path, int echo, struct peer
     while (sock_fill(fd, &p->rx) > 0)
         p->rx.start = p->rx.end = 0;
     sock_close(fd);
+    deflate_release(&memory);
     return r == PUMP_ERROR ? -1 : 0;
 
 fail:
     fprintf(stderr, "echo_client: %s: %s\n", path, status_text(st, text, sizeof text));
     sock_close(fd);
+    deflate_release(&memory);
     return -1;
 io_fail:
     fprintf(stderr, "echo_client: %s: connection closed or failed (last socket error: %s)\n", path,
             net_error(text, sizeof text));
     sock_close(fd);
+    deflate_release(&memory);
     return -1;
 }
 
@@ -141,17 +180,30 @@ int main(int argc, char **argv)
 {
     static struct peer p;
     char path[512];
-    const char *hostport;
-    size_t align = wsf_conn_align();
+    const char *hostport, *args[2];
+    size_t align = wsf_conn_align(), n_args = 0;
     unsigned long count, i;
+    int arg, r;
 
-    if (argc != 3 || strncmp(argv[1], "ws://", 5) != 0) {
-        fprintf(stderr, "usage: %s ws://HOST:PORT AGENT\n", argv[0]);
+    deflate_options_init(&deflate);
+    for (arg = 1; arg < argc; arg++) {
+        r = deflate_option(&deflate, argv[arg]);
+        if (r < 0)
+            return 2;
+        if (r == 1)
+            continue;
+        if (argv[arg][0] == '-' || n_args == 2)
+            n_args = 3; /* unknown option, or too many arguments: usage */
+        else
+            args[n_args++] = argv[arg];
+    }
+    if (n_args != 2 || strncmp(args[0], "ws://", 5) != 0) {
+        fprintf(stderr, "usage: %s [OPTIONS] ws://HOST:PORT AGENT\n" DEFLATE_USAGE, argv[0]);
         return 2;
     }
-    hostport = argv[1] + 5;
+    hostport = args[0] + 5;
     if (strchr(hostport, '/'))
-        *strchr(argv[1] + 5, '/') = '\0'; /* ws://HOST:PORT/ */
+        *strchr(hostport, '/') = '\0'; /* ws://HOST:PORT/ */
     conn_storage = aligned_block(wsf_conn_size(), align);
     if (net_init() < 0 || !conn_storage)
         return 1;
@@ -167,10 +219,10 @@ int main(int argc, char **argv)
     fprintf(stderr, "echo_client: %lu cases\n", count);
     for (i = 1; i <= count; i++) {
         /* A case that ends badly is recorded by the server; go on. */
-        snprintf(path, sizeof path, "/runCase?case=%lu&agent=%s", i, argv[2]);
+        snprintf(path, sizeof path, "/runCase?case=%lu&agent=%s", i, args[1]);
         session(hostport, path, 1, &p);
     }
-    snprintf(path, sizeof path, "/updateReports?agent=%s", argv[2]);
+    snprintf(path, sizeof path, "/updateReports?agent=%s", args[1]);
     if (session(hostport, path, 0, &p) < 0)
         return 1;
     fprintf(stderr, "echo_client: done\n");

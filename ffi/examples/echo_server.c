@@ -2,17 +2,30 @@
  * echo_server.c: a WebSocket echo server on libwsframe and POSIX sockets or
  * Winsock (the same source; platform.h holds the differences).
  *
- *     echo_server HOST:PORT        e.g. echo_server 127.0.0.1:9001
- *     echo_server.exe HOST:PORT    (Windows 7 or later, or Wine)
+ *     echo_server [OPTIONS] HOST:PORT      e.g. echo_server 127.0.0.1:9001
+ *     echo_server.exe [OPTIONS] HOST:PORT  (Windows 7 or later, or Wine)
+ *
+ * OPTIONS (common.h, DEFLATE_USAGE; the Rust examples' flags): --no-deflate,
+ * --deflate-window-bits=N, --deflate-receive-window-bits=N,
+ * --deflate-send-window-bits=N, --deflate-no-context-takeover,
+ * --deflate-peer-no-context-takeover.
  *
  * One thread, non-blocking sockets, poll() (WSAPoll on Windows). Every
  * connection lives in a fixed table slot with its own receive and send
  * buffers and its wsf_conn in caller storage (wsf_conn_size /
- * wsf_conn_align / wsf_conn_init): no allocation after start-up. Valid
- * WebSocket handshakes are accepted with no subprotocol and no extension
- * (a permessage-deflate offer is declined by not answering it); each piece
- * of data is echoed as it arrives, so a 16 MiB message streams through a
- * 16 KiB buffer. A plain GET / gets a
+ * wsf_conn_align / wsf_conn_init), allocated once at start-up. Valid
+ * WebSocket handshakes are accepted with no subprotocol; a permessage-deflate
+ * offer (RFC 7692) is accepted by default (wsf_request_deflate_negotiate
+ * picks the first acceptable one and the parameters): only then is the
+ * connection's compression memory allocated (its inflater ring of
+ * 2^window bytes and its compressor, sizes from wsf_deflate_*_storage_size:
+ * ~223 KiB at the default windows of 2^15, ~19 KiB at 2^10; the start-up
+ * line prints it), and it is freed when the connection closes, so idle and
+ * uncompressed slots cost nothing; when that memory cannot be had, the offer is declined
+ * (RFC 7692 §6: a connection may always go uncompressed). Each piece of
+ * data is echoed as it arrives (compressed on a compressing connection, at
+ * the default level), so a 16 MiB message streams through a 16 KiB buffer
+ * (and an inflater ring). A plain GET / gets a
  * page that opens a WebSocket back to this server; other requests get the
  * library's HTTP refusal (400, 405, 426, 431) or 404.
  *
@@ -56,12 +69,14 @@ struct client {
     int blocked;        /* the pump waits for tx to drain: do not read */
     uint64_t deadline;  /* HANDSHAKE, CLOSING: drop the connection then */
     void *storage;      /* wsf_conn_size() bytes for this slot's wsf_conn (NULL: refusing slot) */
+    struct deflate_memory deflate; /* while permessage-deflate is on: its memory */
     struct peer p;
 };
 
 /* Slots [0, MAX_CONNS) serve WebSockets; [MAX_CONNS, SLOTS) only refuse. */
 static struct client clients[SLOTS];
 static const struct wsf_config *config;
+static struct deflate_options deflate;   /* from the command line */
 static uint8_t busy_answer[REFUSAL_CAP]; /* the 503, written once at start-up */
 static size_t busy_len;
 
@@ -75,14 +90,17 @@ static void log_fd(const struct client *c, const char *what, wsf_status st)
 static void drop(struct client *c)
 {
     sock_close(c->fd);
+    deflate_release(&c->deflate);
     c->phase = FREE;
 }
 
 /* Sends what tx holds, then closes our side and waits (bounded) for the
  * peer to close too: closing with unread input would reset the connection
- * and could lose our last bytes. */
+ * and could lose our last bytes. The connection is done with: its
+ * compression memory goes back now. */
 static void start_closing(struct client *c, uint64_t now)
 {
+    deflate_release(&c->deflate);
     c->phase = CLOSING;
     c->deadline = now + TIMEOUT_MS;
 }
@@ -116,6 +134,49 @@ static void answer_http(struct client *c)
     }
 }
 
+/* Answers a request's permessage-deflate offers: 1 with the answer in
+ * `answer` (*answer_len bytes), the parameters in *params and the
+ * connection's compression memory allocated; 0 to decline (no offer we
+ * take, the extension off, or no memory). */
+static int negotiate(struct client *c, const struct wsf_request *request,
+                     wsf_deflate_params *params, char *answer, size_t answer_cap,
+                     size_t *answer_len)
+{
+    uint8_t accepted = 0;
+    wsf_status st;
+
+    if (!deflate.enabled)
+        return 0;
+    st = wsf_request_deflate_negotiate(request, &deflate.config, params, &accepted, answer,
+                                       answer_cap, answer_len);
+    if (st != WSF_OK) {
+        log_fd(c, "permessage-deflate declined", st);
+        return 0;
+    }
+    if (!accepted)
+        return 0;
+    if (deflate_alloc(params, &c->deflate) < 0) {
+        fprintf(stderr, "echo_server: slot %u: no memory for permessage-deflate: declined\n",
+                (unsigned)(c - clients));
+        return 0;
+    }
+    return 1;
+}
+
+/* The compression memory of a connection at the windows the command line
+ * allows (the largest a negotiation can pick), for the start-up line. */
+static size_t largest_deflate_memory(void)
+{
+    wsf_deflate_params params;
+
+    params.send_window_bits = deflate.config.send_window_bits;
+    params.send_no_context_takeover = 0;
+    params.receive_window_bits = deflate.config.receive_window_bits;
+    params.receive_no_context_takeover = 0;
+    return wsf_deflate_rx_storage_size(&params) +
+           wsf_deflate_tx_storage_size(&params, WSF_DEFLATE_LEVEL_DEFAULT);
+}
+
 /* Parses the request head received so far and answers it. */
 static void handshake(struct client *c, uint64_t now)
 {
@@ -123,6 +184,10 @@ static void handshake(struct client *c, uint64_t now)
     struct wsf_response response;
     struct wsf_request request;
     struct buf *rx = &c->p.rx, *tx = &c->p.tx;
+    wsf_deflate_params params;
+    char answer[WSF_DEFLATE_MAX_VALUE_LEN];
+    size_t answer_len = 0;
+    int compress;
     wsf_status st;
     size_t n;
 
@@ -145,17 +210,25 @@ static void handshake(struct client *c, uint64_t now)
         start_closing(c, now);
         return;
     }
-    /* Accept: no subprotocol, no extension, so permessage-deflate is off.
-     * The 101 goes out as one block. */
+    /* Accept: no subprotocol; permessage-deflate if offered (and on). The
+     * 101 goes out as one block. */
+    compress = negotiate(c, &request, &params, answer, sizeof answer, &answer_len);
     memset(&response, 0, sizeof response);
+    if (compress) {
+        response.extensions.ptr = answer;
+        response.extensions.len = answer_len;
+    }
     st = wsf_request_write_response(&request, &response, tx->data + tx->end, tx->cap - tx->end, &n);
     if (st == WSF_OK)
         st = wsf_conn_init(WSF_ROLE_SERVER, config, c->storage, wsf_conn_size(), &c->p.conn);
+    if (st == WSF_OK && compress)
+        st = deflate_enable(c->p.conn, &params, &c->deflate);
     if (st != WSF_OK) {
         log_fd(c, "cannot accept", st);
         drop(c);
         return;
     }
+    c->p.compress = compress;
     tx->end += n;
     /* The bytes after the head are already frames. */
     rx->start += request.head_len;
@@ -302,6 +375,9 @@ static void accept_all(sock_t listener, uint64_t now)
         c->eof = c->shut = c->blocked = 0;
         c->deadline = now + TIMEOUT_MS;
         c->p.conn = NULL;
+        c->p.compress = 0;
+        c->p.out.active = 0;
+        c->deflate.block = NULL;
         c->p.rx.start = c->p.rx.end = 0;
         c->p.tx.start = c->p.tx.end = 0;
         if (i >= MAX_CONNS) {
@@ -351,6 +427,7 @@ static int setup_table(void)
         size_t rx_cap = i < MAX_CONNS ? RX_CAP : REFUSAL_CAP;
         size_t tx_cap = i < MAX_CONNS ? TX_CAP : REFUSAL_CAP;
         clients[i].phase = FREE;
+        clients[i].deflate.block = NULL;
         clients[i].storage = i < MAX_CONNS ? conns + i * stride : NULL;
         clients[i].p.echo = 1;
         clients[i].p.rx.data = bufs;
@@ -391,13 +468,25 @@ int main(int argc, char **argv)
     static size_t slot[1 + SLOTS];
     struct wsf_str version = wsf_version();
     char shown[300], err[160];
+    const char *addr = NULL;
     sock_t listener;
     size_t i, nfds;
-    int listening;
+    int listening, arg, r;
     uint64_t now;
 
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s HOST:PORT   (e.g. 127.0.0.1:9001)\n", argv[0]);
+    deflate_options_init(&deflate);
+    for (arg = 1; arg < argc; arg++) {
+        r = deflate_option(&deflate, argv[arg]);
+        if (r < 0)
+            return 2;
+        if (r == 0 && (argv[arg][0] == '-' || addr != NULL))
+            addr = ""; /* unknown option, or a second address: usage */
+        else if (r == 0)
+            addr = argv[arg];
+    }
+    if (addr == NULL || addr[0] == '\0') {
+        fprintf(stderr, "usage: %s [OPTIONS] HOST:PORT   (e.g. 127.0.0.1:9001)\n" DEFLATE_USAGE,
+                argv[0]);
         return 2;
     }
     if (version.len != strlen(WSF_VERSION_STRING) ||
@@ -410,14 +499,24 @@ int main(int argc, char **argv)
         fprintf(stderr, "echo_server: cannot start (sockets or memory)\n");
         return 1;
     }
-    listener = net_listen(argv[1], shown, sizeof shown);
+    listener = net_listen(addr, shown, sizeof shown);
     if (listener == SOCK_INVALID) {
-        fprintf(stderr, "echo_server: cannot listen on %s: %s\n", argv[1],
+        fprintf(stderr, "echo_server: cannot listen on %s: %s\n", addr,
                 net_error(err, sizeof err));
         return 1;
     }
-    printf("echo_server: listening on %s (libwsframe %s)\nopen http://%s/\n", shown,
-           WSF_VERSION_STRING, shown);
+    printf("echo_server: listening on %s (libwsframe %s)\n", shown, WSF_VERSION_STRING);
+    if (deflate.enabled)
+        printf("echo_server: permessage-deflate on: server window <= 2^%u%s, client window <= "
+               "2^%u%s; at most %u KiB per compressing connection\n",
+               (unsigned)deflate.config.send_window_bits,
+               deflate.config.no_context_takeover ? " (no context takeover)" : "",
+               (unsigned)deflate.config.receive_window_bits,
+               deflate.config.peer_no_context_takeover ? " (no context takeover)" : "",
+               (unsigned)(largest_deflate_memory() / 1024));
+    else
+        printf("echo_server: permessage-deflate off\n");
+    printf("open http://%s/\n", shown);
     fflush(stdout);
     for (;;) {
         listening = free_slot() < SLOTS;

@@ -1,7 +1,11 @@
 // Headless Debian Chromium against the C echo server's page (ffi/examples/index.html, served by
 // ffi/examples/build/echo_server). Started by run.sh, which owns the server process:
 //
-//   node echo.test.mjs http://127.0.0.1:PORT/ SCREENSHOT.png
+//   node echo.test.mjs http://127.0.0.1:PORT/ SCREENSHOT.png [EXTENSIONS]
+//
+// EXTENSIONS is the Sec-WebSocket-Extensions answer the server must give to Chromium's offer
+// (`permessage-deflate; client_max_window_bits`): its permessage-deflate parameters for the
+// window caps run.sh started it with, or "" (the default) for a server that declines.
 //
 // Prints one line per check and `N passed, M failed`; exits non-zero on any failure.
 import { createHash } from 'node:crypto';
@@ -10,11 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const [url, screenshot] = process.argv.slice(2);
+const [url, screenshot, wantExtensions = ''] = process.argv.slice(2);
 if (!url || !screenshot) {
-  console.error('usage: node echo.test.mjs http://127.0.0.1:PORT/ SCREENSHOT.png');
+  console.error('usage: node echo.test.mjs http://127.0.0.1:PORT/ SCREENSHOT.png [EXTENSIONS]');
   process.exit(2);
 }
+const deflate = wantExtensions !== '';
 
 const ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -22,6 +27,9 @@ const ARGS = [
 ];
 const TEXT = 'héllo wörld — 日本語テキスト — Ελληνικά — emoji 🚀🎉 — NUL\u0000inside';
 const BINARY_LEN = 1 << 20;
+// Compressible text well beyond any window (2^8..2^15): the inflater's ring wraps many times.
+const LONG_TEXT = Array.from({ length: 6000 }, (_, i) =>
+  `{"id":${i},"name":"wörld ${i % 97}","tags":["α","β","${'γ'.repeat(i % 7)}"]}`).join('\n');
 const SEED = 0x5eed1234;
 
 let passed = 0;
@@ -70,22 +78,38 @@ try {
 
   const info = await page.evaluate(() => window.wsInfo());
   check('WebSocket open', info.readyState === 1, `readyState ${info.readyState}, ${info.url}`);
-  check('no extension negotiated (ws.extensions === "")', info.extensions === '',
-    JSON.stringify(info.extensions));
+  if (deflate) {
+    check('permessage-deflate negotiated with the server\'s parameters (ws.extensions)',
+      info.extensions === wantExtensions && /^permessage-deflate(;|$)/.test(info.extensions),
+      `${JSON.stringify(info.extensions)}, want ${JSON.stringify(wantExtensions)}`);
+  } else {
+    check('no extension negotiated (ws.extensions === "")', info.extensions === '',
+      JSON.stringify(info.extensions));
+  }
 
   for (let i = 0; i < 50 && !handshake.response; i++) await page.waitForTimeout(100);
   const offered = Object.entries(handshake.request || {})
     .find(([k]) => k.toLowerCase() === 'sec-websocket-extensions');
   check('Chromium offered permessage-deflate', !!offered && /permessage-deflate/.test(offered[1]),
     offered ? offered[1] : 'no offer seen');
-  const answered = Object.keys(handshake.response?.headers || {})
-    .filter((k) => k.toLowerCase() === 'sec-websocket-extensions');
-  check('101 has no Sec-WebSocket-Extensions', handshake.response?.status === 101 &&
-    answered.length === 0, `status ${handshake.response?.status}, headers ${
-    JSON.stringify(Object.keys(handshake.response?.headers || {}))}`);
+  const answered = Object.entries(handshake.response?.headers || {})
+    .filter(([k]) => k.toLowerCase() === 'sec-websocket-extensions');
+  if (deflate) {
+    check('101 answers the offer with those parameters', handshake.response?.status === 101 &&
+      answered.length === 1 && answered[0][1] === wantExtensions,
+      `status ${handshake.response?.status}, ${JSON.stringify(answered)}`);
+  } else {
+    check('101 has no Sec-WebSocket-Extensions', handshake.response?.status === 101 &&
+      answered.length === 0, `status ${handshake.response?.status}, headers ${
+      JSON.stringify(Object.keys(handshake.response?.headers || {}))}`);
+  }
 
   const echoed = await page.evaluate((t) => window.echoText(t), TEXT);
   check('non-ASCII text echoed exactly', echoed === TEXT, `${Buffer.byteLength(TEXT)} UTF-8 bytes`);
+
+  const long = await page.evaluate((t) => window.echoText(t), LONG_TEXT);
+  check('compressible non-ASCII text echoed exactly', long === LONG_TEXT,
+    `${Buffer.byteLength(LONG_TEXT)} UTF-8 bytes`);
 
   const expected = createHash('sha256').update(pattern(BINARY_LEN, SEED)).digest('hex');
   const bin = await page.evaluate(([n, s]) => window.echoBinary(n, s), [BINARY_LEN, SEED]);
@@ -105,7 +129,11 @@ try {
   check('"Send 64 KiB binary" button echoed', true);
 
   const status = await page.textContent('#status');
-  check('status line shows the open connection', /^open \(extensions: ""\)$/.test(status), status);
+  check('status line shows the open connection and its extensions',
+    status === `open (extensions: "${wantExtensions}")`, status);
+  const shown = await page.textContent('#extensions');
+  check('the page shows the negotiated extension', deflate
+    ? shown.startsWith(wantExtensions) && /compressed/.test(shown) : /^none/.test(shown), shown);
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(`screenshot: ${screenshot}`);
 } catch (e) {
