@@ -14,11 +14,14 @@ import os
 import re
 import shutil
 import struct
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CAPTURES = os.path.join(HERE, "..", "core", "tests", "data", "handshakes")
 SEEDS = os.path.join(HERE, "seeds")
 KEY = bytes([0x37, 0xFA, 0x21, 0x3D])
+GENERATED = ("connection", "connection_deflate", "frame_header", "utf8_stream", "mask",
+             "request_head", "response_head", "ffi")
 
 
 def frame(opcode, payload, fin=True, masked=False, rsv=0, key=KEY):
@@ -89,6 +92,73 @@ def connection_seeds():
     limits = frame(0x2, bytes(60), masked=True) + frame(0x2, bytes(30), fin=False, masked=True)
     limits += frame(0x0, bytes(30), fin=False, masked=True) + frame(0x0, bytes(50), masked=True)
     write("connection", "server-small-limits", bytes([2, 1, 3, 200]) + limits)
+
+
+def deflate_raw(data, wbits=15):
+    """RFC 7692 §7.2.1: raw DEFLATE, sync flush, the 00 00 FF FF removed."""
+    c = zlib.compressobj(6, zlib.DEFLATED, -wbits)
+    out = c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH)
+    assert out.endswith(b"\x00\x00\xff\xff")
+    return out[:-4]
+
+
+def rfc7692_examples(f):
+    """The RFC 7692 §7.2.3 examples as frames (RSV1 = rsv 4), in order."""
+    h = bytes.fromhex
+    return (
+        f(0x1, h("f248cdc9c90700"), rsv=4)  # §7.2.3.1 one frame
+        + f(0x1, h("f248cd"), fin=False, rsv=4)  # §7.2.3.1 fragmented
+        + f(0x0, h("c9c90700"))
+        + f(0x1, h("f200110000"), rsv=4)  # §7.2.3.2 a match into the last
+        + f(0x1, h("000500faff48656c6c6f00"), rsv=4)  # §7.2.3.3 stored block
+        + f(0x1, h("f348cdc9c9070000"), rsv=4)  # §7.2.3.4 BFINAL set
+        + f(0x1, h("f248050000 00ffffcac9c90700".replace(" ", "")), rsv=4)  # §7.2.3.5
+        + f(0x1, h("f248cdc9c907000000ffff"), fin=False, rsv=4)  # §7.2.3.6
+        + f(0x0, h("00"))
+        + f(0x1, b"plain")  # uncompressed stays legal (§6)
+    )
+
+
+def connection_deflate_seeds():
+    # Receive mode: flags (window bits 8 + low 3 bits, bit 3 no takeover,
+    # bit 4 client), max_message_size / 64, a count and piece sizes, stream.
+    def put(name, flags, limit, stream, pieces=(6,)):
+        head = bytes([flags, limit, len(pieces) - 1]) + bytes(pieces)
+        write("connection_deflate", name, head + stream)
+
+    for role, masked, key in (("server", True, KEY), ("server-key0", True, bytes(4)), ("client", False, KEY)):
+        flags = 7 | (0 if masked else 16)
+        f = lambda op, p, **kw: frame(op, p, masked=masked, key=key, **kw)  # noqa: E731
+        close = f(0x8, struct.pack(">H", 1000))
+        put(f"{role}-rfc7692-examples", flags, 255, rfc7692_examples(f) + close, (0, 4, 30))
+        text = ("{\"id\":17,\"name\":\"héllo wörld\",\"tags\":[\"a\",\"b\"]} " * 40).encode()
+        z = deflate_raw(text, 9)
+        put(f"{role}-json-w9", flags & ~7 | 1, 255, f(0x1, z[:50], fin=False, rsv=4) + f(0x9, b"p") + f(0x0, z[50:]))
+        put(f"{role}-bomb-1009", flags, 2, f(0x2, deflate_raw(bytes(100000)), rsv=4))
+        put(f"{role}-far-match-w8", flags & ~7, 255, f(0x2, deflate_raw(bytes(range(256)) * 2 + b"xyz" + bytes(range(256))), rsv=4))
+        put(f"{role}-bad-rsv1-continuation", flags, 255, f(0x1, bytes.fromhex("f248cd"), fin=False, rsv=4) + f(0x0, bytes.fromhex("c9c90700"), rsv=4))
+        put(f"{role}-bad-rsv1-ping", flags, 255, f(0x9, b"", rsv=4))
+        put(f"{role}-bad-truncated", flags, 255, f(0x1, bytes.fromhex("f248cd"), rsv=4))
+        put(f"{role}-bad-corrupt", flags, 255, f(0x2, bytes.fromhex("ff ff ff ff"), rsv=4))
+        # A literal, then a match 2 back with 1 byte of history (too far):
+        # whole, the connection lends "a", keeps the inflater's deferred
+        # error and takes the Close; byte by byte it fails with 1007.
+        deferred = f(0x2, bytes.fromhex("4a0442"), fin=False, rsv=4) + f(0x8, struct.pack(">H", 1000))
+        put(f"{role}-deferred-error-then-close", flags, 255, deferred, (0,))
+        put(f"{role}-bad-utf8-inflated", flags, 255, f(0x1, deflate_raw(b"ok\xed\xa0\x80"), rsv=4))
+    # Round-trip mode: flags (bit 7; window bits 8 + low 3, bit 3 no takeover,
+    # bit 4 client no takeover, bit 5 level Default, bit 6 pings), then
+    # b1 (window reduction, messages - 1), plain mask, binary mask, piece (2),
+    # out - 7 (2), receive piece root, data.
+    def trip(name, flags, b1, plain, binary, piece, out, r, data):
+        head = bytes([0x80 | flags, b1, plain, binary]) + struct.pack("<HH", piece, out) + bytes([r])
+        write("connection_deflate", "trip-" + name, head + data)
+
+    json = ("{\"id\":17,\"name\":\"héllo wörld\",\"tags\":[\"a\",\"b\"]} " * 30).encode()
+    trip("json-w15-3msgs", 7, 2 << 3, 0, 0, 4096, 4000, 40, json)
+    trip("json-w9-notakeover-pings", 1 | 8 | 64, 3 << 3, 0b10, 0, 100, 30, 3, json)
+    trip("binary-w12-default-small-out", 4 | 32, 1 | (1 << 3), 0, 0xFF, 7, 0, 1, bytes(range(256)) * 6)
+    trip("w8-client-smaller-window", 1 | 16, 1, 0, 0, 1, 100, 16, b"Hello, Hello, Hello! " * 20)
 
 
 def frame_header_seeds():
@@ -165,8 +235,12 @@ def ffi_seeds():
 
 
 def main():
-    shutil.rmtree(SEEDS, ignore_errors=True)
+    # Only the targets written here: the inflate and compress seeds come
+    # from elsewhere (tests/deflate's generators) and stay.
+    for target in GENERATED:
+        shutil.rmtree(os.path.join(SEEDS, target), ignore_errors=True)
     connection_seeds()
+    connection_deflate_seeds()
     frame_header_seeds()
     utf8_seeds()
     mask_seeds()

@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 
 secs=${1:-15}
 shift || true
-all=(connection request_head response_head frame_header utf8_stream mask inflate compress)
+all=(connection request_head response_head frame_header utf8_stream mask inflate compress connection_deflate)
 if [ -d ../ffi/src ] && grep -q '^name = "ffi"' Cargo.toml; then
     all+=(ffi)
 fi

@@ -2,7 +2,10 @@
 //! input selects, a run of the connection through the core's test recorder
 //! (`wsframe::testing::record`, which checks the invariants of
 //! `Connection::recv` on every call) with the state it ends in, and how an
-//! input is cut into chunk sizes.
+//! input is cut into chunk sizes; and (`deflate_conn`) permessage-deflate
+//! through the connection, received under invariants and sent.
+
+pub mod deflate_conn;
 
 use wsframe::{Config, Role};
 #[cfg(feature = "std")]
