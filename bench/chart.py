@@ -112,6 +112,35 @@ def values_of(data, group):
     return sorted(seen, key=lambda v: SIZE_BYTES.get(v, 0))
 
 
+def deflate_chart(plt, data, out_dir):
+    """permessage-deflate (BENCHMARKS.md section 8): MB/s of message bytes per implementation,
+    one panel per group, one bar group per size; written to benchmarks-deflate.png."""
+    groups = [g for g in ("inflate_json", "compress_json", "compress_html", "compress_text", "echo_json")
+              if funcs_of(data, g)]
+    fig, axes = plt.subplots(1, len(groups), figsize=(5 * len(groups), 5))
+    for ax, group in zip(axes, groups):
+        sizes = values_of(data, group)
+        funcs = sorted(funcs_of(data, group), key=lambda f: (not f.startswith("wsframe"), f))
+        w = 0.8 / max(len(funcs), 1)
+        for i, func in enumerate(funcs):
+            ys = []
+            for v in sizes:
+                got = data.get((group, func, v))
+                ys.append(rate(*got) * 1000 if got else 0)
+            ax.bar([j + i * w for j in range(len(sizes))], ys, w, label=func,
+                   color=COLORS.get(func), edgecolor="black" if func.startswith("wsframe") else None)
+        ax.set_xticks([j + 0.4 - w / 2 for j in range(len(sizes))], sizes, fontsize=8)
+        ax.set_title(group)
+        ax.set_ylabel("MB/s of message (higher is better)")
+        ax.grid(True, axis="y", alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.suptitle("permessage-deflate: criterion medians of one run (BENCHMARKS.md section 8)", fontsize=11)
+    fig.tight_layout()
+    path = os.path.join(out_dir, "benchmarks-deflate.png")
+    fig.savefig(path, dpi=70)
+    print(f"\nwrote {path}")
+
+
 def main():
     target = os.environ.get("CARGO_TARGET_DIR", "target")
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(target, "criterion")
@@ -134,6 +163,11 @@ def main():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    if funcs_of(data, "inflate_json"):
+        deflate_chart(plt, data, out_dir)
+    if not funcs_of(data, "mask_aligned"):
+        return
 
     fig, axes = plt.subplots(2, 2, figsize=(15, 10))
     # Masking: GB/s against size, one line per implementation.
