@@ -602,3 +602,70 @@ fn frame_moves_to_the_start_of_out_like_copy_within() {
         }
     }
 }
+
+/// An error the inflater finds after output it already returned comes out
+/// at the next call, before anything else is read, however the bytes are
+/// split (found by the `connection_deflate` fuzz target: fed whole, the
+/// Close after the frame used to be taken first and the 1007 was lost).
+#[test]
+fn error_after_output_is_not_overtaken_by_the_next_frame() {
+    // RSV1, non-final binary: a literal "a", then a match at distance 2
+    // with one byte of history (zlib: "invalid distance too far back");
+    // then a Close 1000. Masked with a zero key.
+    let stream = hex("42 83 00 00 00 00 4a 04 42 88 82 00 00 00 00 03 e8");
+    for piece in [stream.len(), 7, 3, 1] {
+        let (got, code) = {
+            let p = params(15, true);
+            let mut ring = vec![0u8; Decompression::ring_len(&p)];
+            let mut z = Decompression::new(&p, &mut ring).unwrap();
+            let mut conn = Connection::new(Role::Server, Config::new());
+            let got = receive(&mut conn, &mut z, &stream, piece);
+            let mut out = [0u8; MAX_PENDING_FRAME];
+            let n = conn.write_pending(KEY, &mut out).unwrap();
+            (got, (n >= 4).then(|| u16::from_be_bytes([out[2], out[3]])))
+        };
+        assert_eq!(
+            got,
+            [Got::Failed(ProtocolError::CorruptCompressedData)],
+            "piece {piece}"
+        );
+        assert_eq!(code, Some(1007), "piece {piece}");
+    }
+}
+
+/// A message whose inflated bytes fill the ring exactly at a frame's end
+/// still ends, with every byte, whatever the split.
+#[test]
+fn output_full_at_frame_ends() {
+    for bits in [8u8, 9, 12] {
+        let p = params(bits, true);
+        let mut storage = vec![0u8; Compression::storage_len(&p, Level::Fast)];
+        let mut tx = Compression::new(&p, Level::Fast, &mut storage).unwrap();
+        let mut client = Connection::new(Role::Client, Config::new());
+        let mut s = 11u32;
+        let data: Vec<u8> = (0..(3usize << bits))
+            .map(|i| {
+                if i % 7 == 0 {
+                    xorshift(&mut s) as u8
+                } else {
+                    b'x'
+                }
+            })
+            .collect();
+        let messages = vec![
+            (DataKind::Binary, data, true),
+            (DataKind::Text, b"after".to_vec(), true),
+        ];
+        let stream = send_all(&mut client, &mut tx, &messages, 1 << bits, 40);
+        for piece in [stream.len(), 17, 1] {
+            let mut ring = vec![0u8; Decompression::ring_len(&p)];
+            let mut rx = Decompression::new(&p, &mut ring).unwrap();
+            let mut server = Connection::new(Role::Server, Config::new());
+            assert_eq!(
+                receive(&mut server, &mut rx, &stream, piece),
+                expected(&messages),
+                "bits {bits} piece {piece}"
+            );
+        }
+    }
+}

@@ -48,7 +48,8 @@ impl<const PONG: usize> Connection<PONG> {
         if frame.mask.is_some() {
             available = available.min(MASKED_PIECE);
         }
-        if available == 0 && frame.remaining != 0 {
+        let full = self.rx_inflating == Some(Inflating::Full);
+        if available == 0 && frame.remaining != 0 && !full {
             self.rx_frame = Some(frame);
             return Ok(NEEDS_INPUT);
         }
@@ -74,14 +75,20 @@ impl<const PONG: usize> Connection<PONG> {
         }
         frame.remaining = frame.remaining.saturating_sub(taken);
         self.account_inflated(total, message.kind, output)?;
-        let frame_end = frame.remaining == 0;
-        if frame_end && frame.fin {
-            self.rx_inflating = Some(Inflating::Finishing);
-        }
+        let still_full = done.status == InflateStatus::OutputFull;
+        let frame_end = frame.remaining == 0 && !still_full;
+        self.rx_inflating = Some(match (still_full, frame_end && frame.fin) {
+            (true, _) => Inflating::Full,
+            (false, true) => Inflating::Finishing,
+            (false, false) => Inflating::Frames,
+        });
         self.rx_frame = (!frame_end).then_some(frame);
+        // Progress without input taken is still reported (an empty piece),
+        // so the caller does not wait for bytes it already gave.
+        let report = !output.is_empty() || taken == 0;
         Ok(Recv {
             consumed: taken,
-            event: (!output.is_empty()).then_some(Event::Data {
+            event: report.then_some(Event::Data {
                 kind: message.kind,
                 payload: output,
                 frame_end: false,
