@@ -58,7 +58,10 @@ const MAX_MATCH: usize = 258;
 /// whole chunks.
 ///
 /// The conditions (all evaluated, one branch): `pos` inside the ring,
-/// `n` at most [`MAX_MATCH`] (so nothing below overflows), `n + N` bytes
+/// `n` at least 1 (the copy loop reads one chunk before it tests `n`: a
+/// zero-length copy, which the inflater makes when its output limit cuts
+/// a match to nothing, would read a chunk its check did not cover — the
+/// inflate fuzz target found it under ASan) and at most [`MAX_MATCH`] (so nothing below overflows), `n + N` bytes
 /// of ring from `pos` (the last chunk overshoots the match's end by up to
 /// `N - 1` bytes, written back after), the chunks' source inside the ring,
 /// and a source at least `N` bytes before the destination or after it (a
@@ -76,6 +79,7 @@ fn plan<const N: usize>(
     let m = n.min(MAX_MATCH);
     let whole = (m + N - 1) & !(N - 1);
     let fits = (pos < ring_len)
+        & (n != 0)
         & (n <= MAX_MATCH)
         & (ring_len.wrapping_sub(pos) >= m + N)
         & (src < ring_len)
@@ -188,7 +192,7 @@ mod tests {
         let step = if cfg!(miri) { step * 5 } else { step };
         for pos in (0..len).step_by(step) {
             for dist in (1..=len).step_by(step) {
-                for n in (3..=MAX_MATCH.min(len)).step_by(step) {
+                for n in (0..=MAX_MATCH.min(len)).step_by(step).chain([0, 1, 2]) {
                     let (mut a, mut b, mut r) = (fill.clone(), fill.clone(), fill.clone());
                     let done = copy_match_chunks::<N>(&mut a, pos, dist, n);
                     assert_eq!(done, copy_match_chunks_scalar::<N>(&mut b, pos, dist, n));
@@ -202,6 +206,57 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// What `plan` admits keeps every access of the pointer loop inside
+    /// the ring: the kept chunk, and each chunk read and written for
+    /// `k` = 0, N, … while `k < n` — at least one, as the loop is a
+    /// do-while. (Without the `n != 0` condition a zero-length match near
+    /// the ring's end read past it.)
+    fn plan_bounds<const N: usize>(len: usize) {
+        for pos in 0..len {
+            for dist in 1..=len + 1 {
+                for n in [
+                    0,
+                    1,
+                    2,
+                    3,
+                    N - 1,
+                    N,
+                    N + 1,
+                    2 * N + 3,
+                    MAX_MATCH,
+                    MAX_MATCH + 1,
+                ] {
+                    let Some((src, _)) = plan::<N>(len, pos, dist, n) else {
+                        continue;
+                    };
+                    assert!(pos + n + N <= len, "kept: N {N} len {len} pos {pos} n {n}");
+                    let mut k = 0;
+                    loop {
+                        assert!(
+                            src + k + N <= len,
+                            "read: N {N} pos {pos} dist {dist} n {n}"
+                        );
+                        assert!(
+                            pos + k + N <= len,
+                            "write: N {N} pos {pos} dist {dist} n {n}"
+                        );
+                        k += N;
+                        if k >= n {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plan_keeps_the_pointer_loop_inside_the_ring() {
+        let len = if cfg!(miri) { 64 } else { 256 };
+        plan_bounds::<8>(len);
+        plan_bounds::<16>(len);
     }
 
     #[test]
