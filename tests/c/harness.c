@@ -383,3 +383,34 @@ int run_all(const char *name) {
            test_failed, (unsigned)wsf_conn_size());
     return test_failed;
 }
+
+/* ---- test data (harness.h) ---------------------------------------------- */
+
+/* Compressible text: words from a small vocabulary. */
+void fill_words(uint8_t *buf, size_t len, uint32_t seed) {
+    static const char *const WORDS[] = {"frame ", "mask ", "deflate ", "window ", "ring ",
+                                        "message ", "close ", "ping "};
+    size_t at = 0;
+    uint32_t x = seed * 2654435761u + 1;
+    while (at < len) {
+        const char *w;
+        size_t k;
+        x = x * 1103515245u + 12345u;
+        w = WORDS[(x >> 16) % 8];
+        for (k = 0; w[k] != '\0' && at < len; k++) {
+            buf[at++] = (uint8_t)w[k];
+        }
+    }
+}
+
+/* Incompressible bytes (xorshift32). */
+void fill_noise(uint8_t *buf, size_t len, uint32_t seed) {
+    uint32_t x = seed | 1u;
+    size_t i;
+    for (i = 0; i < len; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        buf[i] = (uint8_t)(x >> 24);
+    }
+}

@@ -133,6 +133,13 @@ void peer_deflate(peer *p, const wsf_deflate_params *params, uint32_t level, int
 size_t peer_send_deflate(peer *p, wire *out, uint32_t kind, const uint8_t *data, size_t len,
                          size_t piece, size_t out_cap);
 
+/* ---- test data ---------------------------------------------------------- */
+
+/** Compressible text: words from a small vocabulary, chosen by `seed`. */
+void fill_words(uint8_t *buf, size_t len, uint32_t seed);
+/** Incompressible bytes (xorshift32 from `seed`). */
+void fill_noise(uint8_t *buf, size_t len, uint32_t seed);
+
 /* ---- test groups (one per source file) ---------------------------------- */
 
 void test_status(void);

@@ -315,34 +315,6 @@ static int handshake(const wsf_deflate_config *cc, const wsf_deflate_config *sc,
 
 /* ---- round trips ------------------------------------------------------- */
 
-/* Compressible text: words from a small vocabulary. */
-static void fill_words(uint8_t *buf, size_t len, uint32_t seed) {
-    static const char *const WORDS[] = {"frame ", "mask ", "deflate ", "window ", "ring ",
-                                        "message ", "close ", "ping "};
-    size_t at = 0;
-    uint32_t x = seed * 2654435761u + 1;
-    while (at < len) {
-        const char *w;
-        size_t k;
-        x = x * 1103515245u + 12345u;
-        w = WORDS[(x >> 16) % 8];
-        for (k = 0; w[k] != '\0' && at < len; k++) {
-            buf[at++] = (uint8_t)w[k];
-        }
-    }
-}
-
-/* Incompressible bytes (xorshift32). */
-static void fill_random(uint8_t *buf, size_t len, uint32_t seed) {
-    uint32_t x = seed | 1u;
-    size_t i;
-    for (i = 0; i < len; i++) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        buf[i] = (uint8_t)(x >> 24);
-    }
-}
 
 /* One message through `from`'s send_deflate and `to`'s recv; returns the
  * bytes it took on the wire. */
@@ -377,7 +349,7 @@ static void round_trip(uint8_t bits, uint8_t nct) {
     memset(&s2c, 0, sizeof s2c);
     fill_words(text, max, bits);
     fill_pattern(binary, max, bits);
-    fill_random(fresh, sizeof fresh, 1000u + bits);
+    fill_noise(fresh, sizeof fresh, 1000u + bits);
     agreed = handshake(&cc, &sc, &cp, &sp);
     CHECK(agreed);
     if (!agreed) {
@@ -550,7 +522,7 @@ static void window_enforced(void) {
     peer client;
     wire c2s;
     memset(&c2s, 0, sizeof c2s);
-    fill_random(msg, 800, 11);
+    fill_noise(msg, 800, 11);
     memcpy(msg + 800, msg, 800); /* the copy is 800 bytes back */
     peer_init(&client, WSF_ROLE_CLIENT, NULL);
     peer_deflate(&client, &cp, WSF_DEFLATE_LEVEL_DEFAULT, 1);

@@ -13,32 +13,6 @@
 
 static const uint8_t TRAILER[4] = {0x00, 0x00, 0xff, 0xff};
 
-static void fill_text(uint8_t *buf, size_t len, uint32_t seed) {
-    static const char *const WORDS[] = {"zlib ", "inflate ", "raw ", "window ", "sync "};
-    uint32_t x = seed * 2654435761u + 7;
-    size_t at = 0;
-    while (at < len) {
-        const char *w;
-        size_t k;
-        x = x * 1103515245u + 12345u;
-        w = WORDS[(x >> 16) % 5];
-        for (k = 0; w[k] != '\0' && at < len; k++) {
-            buf[at++] = (uint8_t)w[k];
-        }
-    }
-}
-
-static void fill_noise(uint8_t *buf, size_t len, uint32_t seed) {
-    uint32_t x = seed | 1u;
-    size_t i;
-    for (i = 0; i < len; i++) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        buf[i] = (uint8_t)(x >> 24);
-    }
-}
-
 /* One message through zlib: the payload of a compressed message (without
  * the trailer) into `out`; returns its length. */
 static size_t zlib_compress(z_stream *z, const uint8_t *in, size_t len, uint8_t *out, size_t cap) {
@@ -212,7 +186,7 @@ static void against_zlib(uint8_t bits, uint8_t nct) {
     memset(&s2c, 0, sizeof s2c);
     memset(&def, 0, sizeof def);
     memset(&inf, 0, sizeof inf);
-    fill_text(text, max, bits);
+    fill_words(text, max, bits);
     fill_noise(noise, max, bits);
     negotiate(bits, nct, &sp);
     CHECK(deflateInit2(&def, 6, Z_DEFLATED, -(int)bits, 8, Z_DEFAULT_STRATEGY) == Z_OK);

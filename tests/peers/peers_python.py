@@ -186,6 +186,19 @@ async def client_scenario(server_bin, server_opts, factory, want_answer, want_pa
 
 
 # --- Rust echo_client -> websockets echo server ---------------------------------------------
+async def run_check_client(client_bin, client_opts, port):
+    """Runs `echo_client --check` against 127.0.0.1:`port` until it exits (its own bounds apply);
+    returns it (for its exit status) and what it printed. Stopped by PID either way."""
+    client = Rust([client_bin, "--check", *client_opts, "ws://127.0.0.1:%d/" % port])
+    try:
+        while client.proc.poll() is None:
+            await asyncio.sleep(0.05)
+        out = client.text()
+    finally:
+        client.stop()
+    return client, out
+
+
 async def server_scenario(client_bin, client_opts, factory, want_answer):
     print("echo_client %s -> websockets server (%s)"
           % (" ".join(client_opts) or "(defaults)", factory and "custom" or "websockets default"))
@@ -200,13 +213,7 @@ async def server_scenario(client_bin, client_opts, factory, want_answer):
     kwargs = {"extensions": [factory]} if factory else {}
     async with serve(echo, "127.0.0.1", 0, max_size=MAX_SIZE, **kwargs) as server:
         port = server.sockets[0].getsockname()[1]
-        client = Rust([client_bin, "--check", *client_opts, "ws://127.0.0.1:%d/" % port])
-        try:
-            while client.proc.poll() is None:
-                await asyncio.sleep(0.05)
-            out = client.text()
-        finally:
-            client.stop()
+        client, out = await run_check_client(client_bin, client_opts, port)
     check(answers == [want_answer], "websockets answered %r (expected %r)" % (answers, [want_answer]))
     seen = re.findall(r"^echo_client: extensions: (.*?) \(", out, re.M)
     check(seen == [want_answer], "echo_client saw %r" % seen)
@@ -221,8 +228,6 @@ async def server_scenario(client_bin, client_opts, factory, want_answer):
     check_compressed_both_ways(len(MESSAGES))
     if failed:
         print(out)
-
-
 
 
 # --- Rust echo_client -> a server whose answer breaks RFC 7692 section 7.1 ----------------------
@@ -249,13 +254,7 @@ async def bad_answer_scenario(client_bin, client_opts, answer, want_error):
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     async with server:
         port = server.sockets[0].getsockname()[1]
-        client = Rust([client_bin, "--check", *client_opts, "ws://127.0.0.1:%d/" % port])
-        try:
-            while client.proc.poll() is None:
-                await asyncio.sleep(0.05)
-            out = client.text()
-        finally:
-            client.stop()
+        client, out = await run_check_client(client_bin, client_opts, port)
         for _ in range(100):
             if after:
                 break
