@@ -21,7 +21,7 @@ if [ -d ../ffi/src ] && grep -q '^name = "ffi"' Cargo.toml; then
 fi
 targets=("${@:-${all[@]}}")
 
-if ! rustup toolchain list | grep -q '^nightly'; then
+if ! grep -q '^nightly' <<<"$(rustup toolchain list)"; then
     rustup toolchain install nightly --profile minimal
 fi
 if ! cargo fuzz --version >/dev/null 2>&1; then

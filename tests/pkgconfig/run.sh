@@ -49,9 +49,12 @@ modversion() {
 # The README's command, run with LD_LIBRARY_PATH; it must load the installed .so.
 shared() {
     # shellcheck disable=SC2046 # pkg-config's output is meant to be split
+    local libs
     cc "${WARN[@]}" "$here/app.c" $(pkg-config --cflags --libs wsframe) -o "$work/app_shared" &&
-        LD_LIBRARY_PATH=$prefix/lib ldd "$work/app_shared" |
-        grep -q "libwsframe.so.[0-9.]* => $prefix/lib/" &&
+        # Captured first: `ldd | grep -q` dies of SIGPIPE under pipefail when grep
+        # stops reading before ldd stops writing (it failed CI once that way).
+        libs=$(LD_LIBRARY_PATH=$prefix/lib ldd "$work/app_shared") &&
+        grep -q "libwsframe.so.[0-9.]* => $prefix/lib/" <<<"$libs" &&
         LD_LIBRARY_PATH=$prefix/lib "$work/app_shared"
 }
 

@@ -50,15 +50,18 @@ for variant in z s 3 z+small; do
   elf=$dir/$target/release/panic-free
   if build "$opt" "$dir" "$feat"; then
     pass "opt-level $variant: links, so no panic path is left ($(arm-none-eabi-size "$elf" | awk 'NR==2 {print $1 + $2}') B flash)"
-    if arm-none-eabi-nm -C "$elf" | grep -Eq "$panic_symbols"; then
-      fail "opt-level $variant: nm finds panic symbols"; arm-none-eabi-nm -C "$elf" | grep -E "$panic_symbols"
+    # nm's output captured first: under pipefail, `nm | grep -q` fails when grep stops at a
+    # match before nm stops writing, which would read as "no panic symbol".
+    symbols=$(arm-none-eabi-nm -C "$elf")
+    if grep -Eq "$panic_symbols" <<<"$symbols"; then
+      fail "opt-level $variant: nm finds panic symbols"; grep -E "$panic_symbols" <<<"$symbols"
     else
       pass "opt-level $variant: nm finds no panic symbol"
     fi
     if out=$(qemu "$elf"); then pass "opt-level $variant: runs in QEMU ($(grep -oE '(random rounds|deflate round trips byte-exact).*' <<<"$out" | paste -sd ';' | sed 's/;/; /'))"
     else fail "opt-level $variant: QEMU run"; echo "$out"; fi
   else
-    grep -E 'undefined symbol|^error' "$log" | head -5
+    grep -m5 -E 'undefined symbol|^error' "$log" || true
     fail "opt-level $variant: does not link: a panic path survived. Where:"
     if build "$opt" "$dir-sites" "panic-exit${feat:+,$feat}"; then
       CARGO_PROFILE_RELEASE_DEBUG=true build "$opt" "$dir-sites" "panic-exit${feat:+,$feat}"

@@ -270,7 +270,11 @@ websocketdll_stub() {
         echo "the suite passed against Wine's own websocket.dll: it does not test ours"
         return 1
     fi
-    tr -d '\r' <"$out" | grep -m1 'unimplemented function websocket\.dll\.' ||
+    # Read whole first: `tr | grep -m1` fails under pipefail when grep stops reading before tr
+    # stops writing (tr dies of SIGPIPE) — the way this check once failed with the line there.
+    local text
+    text=$(tr -d '\r' <"$out")
+    grep -m1 'unimplemented function websocket\.dll\.' <<<"$text" ||
         { tail -n 20 "$out"; return 1; }
     echo "without our websocket.dll beside it, Wine's stub aborts the program"
 }
