@@ -235,7 +235,7 @@ step_differential() {
 # zlib's raw inflate, the compressor's output inflated by zlib, and a ratio/speed report against
 # zlib levels 1 and 6 (printed, not asserted) ----------------------------------------------------
 install_deflate() {
-    if ! dpkg-query -W -f='${Status}' zlib1g-dev 2>/dev/null | grep -q 'ok installed'; then
+    if ! grep -q 'ok installed' <<<"$(dpkg-query -W -f='${Status}' zlib1g-dev 2>/dev/null)"; then
         local sudo=""
         [ "$(id -u)" -eq 0 ] || sudo="sudo"
         run $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq

@@ -110,23 +110,8 @@ def window_bits(answer, name):
 def read_frames(sock, buf):
     """Yields (opcode, fin, payload) of unmasked server frames, reading more as needed."""
     while True:
-        while True:
-            if len(buf) < 2:
-                break
-            b0, b1 = buf[0], buf[1]
-            n, off = b1 & 0x7F, 2
-            if n == 126:
-                if len(buf) < 4:
-                    break
-                n, off = struct.unpack("!H", buf[2:4])[0], 4
-            elif n == 127:
-                if len(buf) < 10:
-                    break
-                n, off = struct.unpack("!Q", buf[2:10])[0], 10
-            if len(buf) < off + n:
-                break
-            yield b0 & 0x0F, bool(b0 & 0x80), bytes(buf[off:off + n])
-            del buf[:off + n]
+        for b0, payload in parse_frames(buf):
+            yield b0 & 0x0F, bool(b0 & 0x80), payload
         chunk = sock.recv(65536)
         if not chunk:
             return

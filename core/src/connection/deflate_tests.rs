@@ -5,14 +5,12 @@
 //! decompression bomb, text validated after inflation, and the send
 //! path's framing and errors.
 
+use super::tests::KEY;
 use super::*;
 use crate::deflate::{Compression, Decompression, DeflateParams, Level};
-use crate::frame::{self, Decoded, FrameHeader, encode};
-use crate::mask::apply_mask;
+use crate::frame::{self, Decoded};
 use crate::testing::xorshift;
 use std::vec::Vec;
-
-const KEY: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];
 
 fn params(bits: u8, takeover: bool) -> DeflateParams {
     DeflateParams {
@@ -31,23 +29,7 @@ fn hex(s: &str) -> Vec<u8> {
 
 /// A frame as a peer of `to` sends it (masked iff `to` is a server).
 fn wire(to: Role, fin: bool, rsv: u8, opcode: OpCode, payload: &[u8]) -> Vec<u8> {
-    let mask = (to == Role::Server).then_some(KEY);
-    let h = FrameHeader {
-        fin,
-        rsv,
-        opcode,
-        mask,
-        payload_len: payload.len() as u64,
-    };
-    let mut out = vec![0u8; 14];
-    let n = encode(&h, &mut out).unwrap();
-    out.truncate(n);
-    let start = out.len();
-    out.extend_from_slice(payload);
-    if let Some(k) = mask {
-        apply_mask(&mut out[start..], k, 0);
-    }
-    out
+    super::tests::wire(to, fin, rsv, opcode as u8, payload)
 }
 
 /// What a receiver saw: whole messages, or the failure.

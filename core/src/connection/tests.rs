@@ -8,10 +8,12 @@ use crate::mask::apply_mask;
 use crate::testing::record::{Seen, record};
 use std::vec::Vec;
 
-const KEY: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];
+/// The masking key of every frame a test sends to a server.
+pub(super) const KEY: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];
 
-/// Encodes a frame as a peer of `to` would send it (masked iff `to` is a server).
-fn wire(to: Role, fin: bool, rsv: u8, opcode: u8, payload: &[u8]) -> Vec<u8> {
+/// Encodes a frame as a peer of `to` would send it (masked iff `to` is a server);
+/// `opcode` is a byte so that tests can send reserved ones.
+pub(super) fn wire(to: Role, fin: bool, rsv: u8, opcode: u8, payload: &[u8]) -> Vec<u8> {
     let mask = (to == Role::Server).then_some(KEY);
     let op = OpCode::from_u8(opcode).unwrap_or(OpCode::Binary);
     let h = FrameHeader {

@@ -12,31 +12,10 @@
 //!
 //!   cargo run --profile speed --example compress_speed [-- [same] sizes...]
 
-use wsframe::deflate::{Compressor, Flush, Level, Params, Status, TRAILER};
+use wsframe::deflate::{Compressor, Level, Params};
+use wsframe_deflate_tests::compress::{message_len as ours_compress, zlib_message_len as zlib_compress};
 use wsframe_deflate_tests::zlib::{self, RawDeflate};
 use wsframe_deflate_tests::{Kind, best_seconds, generate};
-
-/// zlib's payload of one message (sync flush, trailer removed).
-fn zlib_compress(z: &mut RawDeflate, msg: &[u8], out: &mut Vec<u8>) -> usize {
-    z.reset();
-    out.clear();
-    z.push(msg, false, out);
-    assert!(out.ends_with(&TRAILER));
-    out.len() - 4
-}
-
-/// Ours: one message, output into one flat buffer.
-fn ours_compress(c: &mut Compressor<'_>, msg: &[u8], out: &mut [u8]) -> usize {
-    let (mut at, mut total) = (0, 0);
-    loop {
-        let r = c.compress(&msg[at..], &mut out[total..], Flush::Message);
-        at += r.consumed;
-        total += r.written;
-        if r.status == Status::MessageEnd {
-            return total;
-        }
-    }
-}
 
 fn main() {
     let same = std::env::args().any(|a| a == "same");

@@ -4,8 +4,8 @@
 //! trailer appended). Shared by tests/compress.rs and the `compress` fuzz
 //! target.
 
-use crate::zlib::{RawInflate, Verdict};
-use wsframe::deflate::{Compressor, Params, TRAILER};
+use crate::zlib::{RawDeflate, RawInflate, Verdict};
+use wsframe::deflate::{Compressor, Flush, Params, Status, TRAILER};
 
 /// Compresses `msgs` in order with one compressor (input in `piece`-byte
 /// pieces, output in `out_len`-byte buffers); each message's payload
@@ -50,4 +50,30 @@ pub fn zlib_inflates(
         }
     }
     Ok(())
+}
+
+/// One message on a long-lived compressor (between messages without
+/// context takeover, as a sender is): the payload's length (RFC 7692
+/// §7.2.1: the trailer left off), written flat into `out`, which must
+/// hold it (`Compressor::max_expansion`). For the speed figures.
+pub fn message_len(c: &mut Compressor<'_>, msg: &[u8], out: &mut [u8]) -> usize {
+    let (mut at, mut total) = (0, 0);
+    loop {
+        let r = c.compress(&msg[at..], &mut out[total..], Flush::Message);
+        at += r.consumed;
+        total += r.written;
+        if r.status == Status::MessageEnd {
+            return total;
+        }
+    }
+}
+
+/// zlib's raw deflate of one message with a sync flush, the trailer left
+/// off; the stream is reset first (a message without context takeover).
+pub fn zlib_message_len(z: &mut RawDeflate, msg: &[u8], out: &mut Vec<u8>) -> usize {
+    z.reset();
+    out.clear();
+    z.push(msg, false, out);
+    assert!(out.ends_with(&TRAILER));
+    out.len() - 4
 }

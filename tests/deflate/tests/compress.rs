@@ -5,9 +5,11 @@
 //! and 6 (printed, not asserted: tests never assert on time).
 
 use std::fmt::Write;
-use wsframe::deflate::{Compressor, Flush, Level, Params, Status, TRAILER};
+use wsframe::deflate::{Compressor, Level, Params};
 use wsframe_deflate_tests::blocks::Bits;
-use wsframe_deflate_tests::compress::{compress, zlib_inflates};
+use wsframe_deflate_tests::compress::{
+    compress, message_len as ours_compress, zlib_inflates, zlib_message_len as zlib_compress,
+};
 use wsframe_deflate_tests::zlib::{self, RawDeflate, RawInflate, Verdict};
 use wsframe_deflate_tests::{KINDS, Kind, best_seconds, generate};
 
@@ -125,29 +127,6 @@ fn dist_code(d: usize) -> (u32, usize, u32) {
     unreachable!()
 }
 
-/// zlib's raw deflate of one message with a sync flush, trailer removed;
-/// the stream is reset first (a message without context takeover).
-fn zlib_compress(z: &mut RawDeflate, msg: &[u8], out: &mut Vec<u8>) -> usize {
-    z.reset();
-    out.clear();
-    z.push(msg, false, out);
-    assert!(out.ends_with(&TRAILER));
-    out.len() - 4
-}
-
-/// Ours, one message on a long-lived compressor without context takeover.
-fn ours_compress(c: &mut Compressor<'_>, msg: &[u8], out: &mut [u8]) -> usize {
-    let (mut at, mut total) = (0, 0);
-    loop {
-        let r = c.compress(&msg[at..], out, Flush::Message);
-        at += r.consumed;
-        total += r.written;
-        if r.status == Status::MessageEnd {
-            return total;
-        }
-    }
-}
-
 /// Thread CPU seconds per call: the best mean of 5 batches of `reps / 5`
 /// calls (a batch is long enough for the clock); and the call's result.
 fn best_time(reps: usize, f: impl FnMut() -> usize) -> (f64, usize) {
@@ -189,7 +168,7 @@ fn report_ratio_and_speed_against_zlib() {
                 let p = Params::new(15, level).unwrap().with_context_takeover(false);
                 let mut storage = vec![0u8; p.storage_len()];
                 let mut ours = Compressor::new(p, &mut storage).unwrap();
-                let mut out = vec![0u8; 1 << 16];
+                let mut out = vec![0u8; len + Compressor::max_expansion(&p, len) + 16];
                 let (t_us, n_us) = best_time(reps, || ours_compress(&mut ours, &msg, &mut out));
                 let mut z = RawDeflate::new(zl, 15, zlib::DEFAULT);
                 let mut zout = Vec::with_capacity(len + 1024);
