@@ -137,9 +137,12 @@ enum Inflating {
     Frames,
     /// The inflater stopped with its output full (the ring's end, or the
     /// limit's allowance) and may hold more output, or an error found
-    /// after the output it returned: it is called again, with or without
-    /// input, before anything else is read, so whatever it holds comes out
-    /// in order however the bytes were split (the frame stays current).
+    /// after the output it returned; or it ended a stream with a final
+    /// block and may hold bytes past it (the next stream's start, read
+    /// into its bit buffer with the old one's end). It is called again,
+    /// with or without input, before anything else is read, so whatever
+    /// it holds comes out in order however the bytes were split (the frame
+    /// stays current).
     Full,
     /// Its last frame is all read; its trailer (§7.2.2) is being inflated.
     Finishing,

@@ -615,6 +615,32 @@ fn error_after_output_is_not_overtaken_by_the_next_frame() {
     }
 }
 
+/// Bytes after a final block start a new stream (§7.2.3.4's reading) and
+/// are inflated as soon as they are given, even when the inflater took
+/// them into its bit buffer together with the end of the old stream and
+/// the frame still lacks bytes: the answer must not depend on the split
+/// (found by the `connection_deflate` fuzz target: fed whole, the 1007
+/// waited for a byte that never came; fed in two pieces, it came).
+#[test]
+fn bytes_after_a_final_block_are_inflated_without_more_input() {
+    // Unmasked RSV1 text frame announcing 7 bytes, 6 present: a fixed
+    // block with "P" and BFINAL (`0b 00 00`), then `ff ff ff`, whose first
+    // three bits start a new stream with the reserved block type 3.
+    let stream = hex("c1 07 0b 00 00 ff ff ff");
+    for piece in [stream.len(), 7, 6, 5, 3, 1] {
+        let p = params(15, true);
+        let mut ring = vec![0u8; Decompression::ring_len(&p)];
+        let mut z = Decompression::new(&p, &mut ring).unwrap();
+        let mut conn = Connection::new(Role::Client, Config::new());
+        let got = receive(&mut conn, &mut z, &stream, piece);
+        assert_eq!(
+            got,
+            [Got::Failed(ProtocolError::CorruptCompressedData)],
+            "piece {piece}"
+        );
+    }
+}
+
 /// A message whose inflated bytes fill the ring exactly at a frame's end
 /// still ends, with every byte, whatever the split.
 #[test]

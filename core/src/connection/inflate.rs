@@ -75,9 +75,16 @@ impl<const PONG: usize> Connection<PONG> {
         }
         frame.remaining = frame.remaining.saturating_sub(taken);
         self.account_inflated(total, message.kind, output)?;
-        let still_full = done.status == InflateStatus::OutputFull;
-        let frame_end = frame.remaining == 0 && !still_full;
-        self.rx_inflating = Some(match (still_full, frame_end && frame.fin) {
+        // Called again before more is read: after a full output (more may
+        // be held), and after a final block, whose stream's end the
+        // inflater reports before it looks at the bytes it already took
+        // past it (a new stream, §7.2.3.4; possibly an error).
+        let again = matches!(
+            done.status,
+            InflateStatus::OutputFull | InflateStatus::StreamEnd
+        );
+        let frame_end = frame.remaining == 0 && !again;
+        self.rx_inflating = Some(match (again, frame_end && frame.fin) {
             (true, _) => Inflating::Full,
             (false, true) => Inflating::Finishing,
             (false, false) => Inflating::Frames,
